@@ -1,0 +1,83 @@
+"""arms: SIPRI Arms Transfers Database exports as tidy, typed pandas frames.
+
+The public API is re-exported here and imported lazily, so ``import arms`` stays cheap
+(matplotlib and openpyxl load only when a plot or a workbook is asked for).
+
+Examples
+--------
+>>> import arms
+>>> arms.SipriFormatError.__mro__[1].__name__
+'ArmsError'
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_EXPORTS: dict[str, str] = {
+    # errors
+    "ArmsError": "errors",
+    "SipriFormatError": "errors",
+    "UnknownEntityError": "errors",
+    "UnknownCategoryError": "errors",
+    "FetchError": "errors",
+    # formats and readers
+    "FormatInfo": "formats",
+    "detect_format": "formats",
+    "read_trade_register": "readers",
+    "read_deliveries": "readers",
+    "read_tiv_table": "readers",
+    "parse_delivery_years": "readers",
+    # schema
+    "validate": "schema",
+    # entities, categories, search
+    "harmonize": "entities",
+    "entity_table": "entities",
+    "categorize": "categories",
+    "category_table": "categories",
+    "find_deals": "search",
+    "parse_deal_value": "search",
+    # analysis
+    "supplier_shares": "analysis",
+    "period_table": "analysis",
+    "yearly_series": "analysis",
+    "concentration": "analysis",
+    "leading_supplier": "analysis",
+    "compare_recipients": "analysis",
+    "customer_rank": "analysis",
+    "deal_timelines": "analysis",
+    "reconcile": "analysis",
+    "release_diff": "analysis",
+    "EVENTS": "analysis",
+    # plots and exports
+    "to_excel": "export",
+    "save_figure": "plotting",
+    # fetch and extract
+    "fetch_register": "fetch",
+    "fetch_deliveries": "fetch",
+    "fetch_tiv": "fetch",
+    "extract": "extract",
+    # paths
+    "paths": None,
+}
+
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+
+def __getattr__(name: str):
+    try:
+        module = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module 'arms' has no attribute {name!r}") from None
+    if module is None:
+        return importlib.import_module(f"arms.{name}")
+    value = getattr(importlib.import_module(f"arms.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

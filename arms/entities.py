@@ -1,0 +1,329 @@
+"""Party names: SIPRI's spellings across variants and vintages mapped to one entity each.
+
+SIPRI renames parties between releases (``Turkey`` -> ``Turkiye``, ``Czech Republic`` ->
+``Czechia``, ``Libya HoR*`` -> ``HoR (Libya)*`` -> ``House of Representatives (Libya)*``) and
+the 2014 legacy register used yet other forms (``Korea, South``, ``Hezbollah (Lebanon)``
+without the ``*``). Joining frames from different vintages on the raw names silently splits
+one party in two, so every name goes through the crosswalk shipped in
+``arms/data/entities.csv`` (a reviewed table, like code; see FORMATS.md section 11).
+
+The crosswalk has one row per SIPRI spelling:
+
+``sipri_name``
+    The name as a file writes it. Matching ignores case and surrounding or repeated
+    whitespace (V7 writes ``Unknown recipient(s)``, the new portal ``unknown recipient(s)``).
+``canonical_name``
+    One display name per entity: SIPRI's current spelling without the ``*``/``**`` markers.
+``iso3``
+    ISO 3166-1 alpha-3; ISO 3166-3 four-letter codes for dissolved states (``SUHH``,
+    ``CSHH``, ``DDDE``, ``YUCS``, ``YDYE``; ``YEYE`` and ``VNVN`` follow that style for North
+    Yemen and South Vietnam, which ISO never coded); ``XKX`` for Kosovo. Empty for parties
+    that are not states with a code (armed groups, organisations, Biafra, Libya GNC ...).
+``entity_type``
+    ``state``, ``non-state armed actor`` (SIPRI's ``*``), ``international organisation``
+    (``**``), ``unknown`` (unknown supplier or recipient) or ``aggregate`` (table labels such
+    as the tiv frame's ``all`` counterpart, ``Others`` and the regional tables' regions).
+``region``
+    SIPRI's top-level region (Africa, Americas, Asia and Oceania, Europe, Middle East;
+    ``International`` for NATO and the UN).
+``country_iso3``
+    The state a party belongs to or, for an armed group, the state SIPRI names in brackets.
+``sipri_code``
+    SIPRI's own legacy three-letter code where known. These are **not** ISO codes (SIPRI's
+    ``CHE`` is Chile), so they are kept in their own column.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import warnings
+from importlib import resources
+
+import pandas as pd
+
+from arms.errors import UnknownEntityError
+
+__all__ = [
+    "ENTITY_TYPES",
+    "PARTY_COLUMNS",
+    "EntityCoverageWarning",
+    "canonical_name",
+    "entity_table",
+    "harmonize",
+    "lookup",
+]
+
+log = logging.getLogger(__name__)
+
+#: The values ``entity_type`` may take.
+ENTITY_TYPES = (
+    "state",
+    "non-state armed actor",
+    "international organisation",
+    "unknown",
+    "aggregate",
+)
+
+#: Columns of the canonical frames that hold party names, in the order they are harmonised.
+PARTY_COLUMNS = ("supplier", "recipient", "entity", "counterpart")
+
+#: Suffixes of the columns :func:`harmonize` adds after each party column.
+SUFFIXES = ("_name", "_iso3", "_type")
+
+_COLUMNS = (
+    "sipri_name",
+    "canonical_name",
+    "iso3",
+    "entity_type",
+    "region",
+    "country_iso3",
+    "sipri_code",
+    "note",
+)
+_ISO3 = re.compile(r"^[A-Z]{3}[A-Z]?$")  # alpha-3, or an ISO 3166-3 style four-letter code
+_SIPRI_CODE = re.compile(r"^[A-Z]{3}$")
+
+
+class EntityCoverageWarning(UserWarning):
+    """Some party names are not in the crosswalk (issued by ``harmonize(errors="warn")``)."""
+
+
+def _key(name: str) -> str:
+    """Return the matching key of a name: trimmed, inner whitespace collapsed, casefolded."""
+    return " ".join(str(name).split()).casefold()
+
+
+@functools.lru_cache(maxsize=1)
+def _load() -> pd.DataFrame:
+    """Read and check the packaged crosswalk once; every problem is reported together."""
+    source = resources.files("arms") / "data" / "entities.csv"
+    with source.open("r", encoding="utf-8") as fh:
+        # keep_default_na=False: no name or code may turn into NaN by accident
+        raw = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    problems = []
+    if tuple(raw.columns) != _COLUMNS:
+        raise ValueError(f"entities.csv: columns {list(raw.columns)}, expected {list(_COLUMNS)}")
+    table = raw.apply(lambda col: col.str.strip()).replace("", pd.NA).astype("string")
+    keys = table["sipri_name"].map(_key, na_action="ignore")
+    dup = keys[keys.duplicated(keep=False)]
+    if dup.notna().any():
+        problems.append(f"duplicate sipri_name (ignoring case) {sorted(set(dup.dropna()))}")
+    for col in ("sipri_name", "canonical_name", "entity_type"):
+        if table[col].isna().any():
+            problems.append(f"empty {col} on lines {list(table.index[table[col].isna()] + 2)}")
+    bad_type = sorted(set(table["entity_type"].dropna()) - set(ENTITY_TYPES))
+    if bad_type:
+        problems.append(f"unknown entity_type {bad_type}")
+    for col, pattern in (("iso3", _ISO3), ("country_iso3", _ISO3), ("sipri_code", _SIPRI_CODE)):
+        values = table[col].dropna()
+        bad = sorted(v for v in values if not pattern.match(v))
+        if bad:
+            problems.append(f"malformed {col} {bad}")
+    states = table["entity_type"] == "state"
+    no_iso = table.loc[states & table["iso3"].isna() & table["note"].isna(), "sipri_name"]
+    if len(no_iso):
+        problems.append(f"states without iso3 and without a note {list(no_iso)}")
+    # one canonical entity has one set of attributes, whichever spelling points at it
+    attrs = table[["canonical_name", "iso3", "entity_type", "region"]].drop_duplicates()
+    clash = attrs["canonical_name"][attrs["canonical_name"].duplicated()]
+    if len(clash):
+        problems.append(f"canonical names with conflicting attributes {sorted(set(clash))}")
+    if problems:
+        raise ValueError("entities.csv: " + "; ".join(problems))
+    return table
+
+
+def entity_table() -> pd.DataFrame:
+    """Return the entity crosswalk, one row per SIPRI spelling.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``sipri_name``, ``canonical_name``, ``iso3``, ``entity_type``, ``region``,
+        ``country_iso3``, ``sipri_code`` and ``note``, all ``string`` dtype (a copy; the
+        packaged table is read once per process).
+
+    Examples
+    --------
+    >>> table = entity_table()
+    >>> table.loc[table["sipri_name"] == "Soviet Union", ["iso3", "entity_type"]].iloc[0].tolist()
+    ['SUHH', 'state']
+    >>> sorted(table.loc[table["canonical_name"] == "Turkiye", "sipri_name"])
+    ['Turkey', 'Turkiye']
+    """
+    return _load().copy()
+
+
+@functools.lru_cache(maxsize=1)
+def _index() -> dict[str, tuple[str, object, object]]:
+    table = _load()
+    return {
+        _key(row.sipri_name): (row.canonical_name, row.iso3, row.entity_type)
+        for row in table.itertuples(index=False)
+    }
+
+
+def lookup(name: str) -> tuple[str, object, str] | None:
+    """Return ``(canonical_name, iso3, entity_type)`` for a SIPRI name, or None if unknown.
+
+    ``iso3`` is ``<NA>`` for parties without a code.
+
+    Parameters
+    ----------
+    name : str
+        A party name as a SIPRI file writes it (case and outer whitespace do not matter).
+
+    Returns
+    -------
+    tuple or None
+
+    Examples
+    --------
+    >>> lookup("  hezbollah (LEBANON) ")
+    ('Hezbollah (Lebanon)', <NA>, 'non-state armed actor')
+    >>> lookup("Atlantis") is None
+    True
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a str, not {type(name).__name__}")
+    return _index().get(_key(name))
+
+
+def canonical_name(name: str) -> str:
+    """Return the canonical name of a party.
+
+    Parameters
+    ----------
+    name : str
+        A party name in any SIPRI spelling.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    UnknownEntityError
+        If the crosswalk does not know the name.
+
+    Examples
+    --------
+    >>> canonical_name("Libya HoR*")
+    'House of Representatives (Libya)'
+    >>> canonical_name("Czech Republic")
+    'Czechia'
+    """
+    found = lookup(name)
+    if found is None:
+        raise UnknownEntityError([name])
+    return found[0]
+
+
+def harmonize(
+    frame: pd.DataFrame, *, columns: list[str] | tuple[str, ...] | None = None, errors="raise"
+) -> pd.DataFrame:
+    """Return ``frame`` with canonical name, ISO3 and entity type beside each party column.
+
+    For every party column ``<col>`` (by default each of ``supplier``, ``recipient``,
+    ``entity`` and ``counterpart`` that the frame has) three columns are inserted right after
+    it: ``<col>_name`` (canonical name), ``<col>_iso3`` and ``<col>_type`` (see
+    :data:`ENTITY_TYPES`), all ``string`` dtype. The raw column is kept unchanged. Readers
+    never call this; analysis helpers accept raw or harmonised frames.
+
+    Missing names stay ``<NA>``. In a tiv frame, rows of a ``by category`` table hold an
+    armament category in ``entity``, not a party, and are left ``<NA>``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A deals, deliveries or tiv frame (or any frame with party columns).
+    columns : sequence of str, optional
+        The party columns to harmonise; each must exist.
+    errors : {"raise", "warn", "ignore"}, default "raise"
+        What to do with names the crosswalk does not know. ``"raise"`` raises
+        :class:`~arms.UnknownEntityError` listing all of them; ``"warn"`` keeps the raw name
+        in ``<col>_name`` (ISO3 and type ``<NA>``) and issues an
+        :class:`EntityCoverageWarning` with the coverage; ``"ignore"`` does the same silently.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame. ``attrs`` are carried over, plus ``attrs["entity_coverage"]``:
+        ``{column: {"names": distinct names, "mapped": how many of them map}}``.
+
+    Raises
+    ------
+    UnknownEntityError
+        With ``errors="raise"``, if any name is unknown.
+    TypeError, ValueError
+        For a non-frame, a bad ``errors`` value or a missing column.
+
+    Examples
+    --------
+    >>> deals = pd.DataFrame({"supplier": ["Turkey", "Soviet Union"],
+    ...                       "recipient": ["Hezbollah (Lebanon)", "Czech Republic"]})
+    >>> out = harmonize(deals)
+    >>> out[["supplier_name", "supplier_iso3", "recipient_name", "recipient_type"]]
+      supplier_name supplier_iso3       recipient_name         recipient_type
+    0       Turkiye           TUR  Hezbollah (Lebanon)  non-state armed actor
+    1  Soviet Union          SUHH              Czechia                  state
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"frame must be a pandas DataFrame, not {type(frame).__name__}")
+    if errors not in ("raise", "warn", "ignore"):
+        raise ValueError(f"errors must be 'raise', 'warn' or 'ignore', not {errors!r}")
+    if columns is None:
+        columns = [c for c in PARTY_COLUMNS if c in frame.columns]
+    else:
+        columns = list(columns)
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise ValueError(f"frame has no column(s) {missing}")
+    index = _index()
+    skip = pd.Series(False, index=frame.index)
+    if "table" in frame.columns:
+        skip = frame["table"].astype("string").eq("by category").fillna(False)
+
+    out = frame.copy()
+    unknown: set[str] = set()
+    coverage = {}
+    for col in columns:
+        raw = frame[col].astype("string").mask(skip & (col == "entity"))
+        names = raw.dropna().unique()
+        found = {n: index.get(_key(n)) for n in names}
+        missing = sorted(n for n, hit in found.items() if hit is None)
+        unknown.update(missing)
+        coverage[col] = {"names": len(found), "mapped": len(found) - len(missing)}
+
+        def pick(i, found=found):
+            return {
+                n: (hit[i] if hit is not None else (n if i == 0 else pd.NA))
+                for n, hit in found.items()
+            }
+
+        new = {
+            col + suffix: raw.map(pick(i), na_action="ignore").astype("string")
+            for i, suffix in enumerate(SUFFIXES)
+        }
+        position = out.columns.get_loc(col) + 1
+        for offset, (name, values) in enumerate(new.items()):
+            if name in out.columns:
+                out = out.drop(columns=name)
+            out.insert(position + offset, name, values)
+    out.attrs = dict(frame.attrs)
+    out.attrs["entity_coverage"] = coverage
+    if unknown:
+        if errors == "raise":
+            raise UnknownEntityError(unknown)
+        if errors == "warn":
+            summary = ", ".join(f"{c} {v['mapped']}/{v['names']}" for c, v in coverage.items())
+            warnings.warn(
+                f"{len(unknown)} unknown party name(s) kept raw ({summary} names mapped): "
+                + ", ".join(map(repr, sorted(unknown))),
+                EntityCoverageWarning,
+                stacklevel=2,
+            )
+        log.info("unknown party names: %s", sorted(unknown))
+    return out

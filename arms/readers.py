@@ -1,0 +1,1229 @@
+"""Read any SIPRI export into the canonical frames of :mod:`arms.schema`.
+
+Three readers, one per frame, each accepting every variant that can yield its frame:
+
+- :func:`read_trade_register` -> deals (V1, V8; V2/V7/V9 are grouped into deals);
+- :func:`read_deliveries` -> deliveries (V2, V7, V9; V1/V8 registers are split evenly
+  across their listed years and marked ``allocation="even"``);
+- :func:`read_tiv_table` -> tiv (V3, V4, V5, V6).
+
+Every input record ends up in the frame or in ``attrs["rejected"]`` (with its line number,
+the reason and the text); with ``errors="raise"`` (the default) the first unreadable line
+raises :class:`arms.SipriFormatError` instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import warnings
+from dataclasses import dataclass, field
+from itertools import repeat
+
+import numpy as np
+import pandas as pd
+
+from arms import schema
+from arms.errors import SipriFormatError
+from arms.formats import VARIANTS, Source, load_source, strip_padding
+
+__all__ = [
+    "read_trade_register",
+    "read_deliveries",
+    "read_tiv_table",
+    "parse_delivery_years",
+    "split_deals",
+    "group_deliveries",
+]
+
+_ERRORS = ("raise", "warn")
+
+# Column layouts by position (V1 has three identical blank flag headers, so names can't be
+# trusted); the names are only used in messages.
+_V1_FIELDS = (
+    "recipient", "supplier", "order_year", "order_year_flag", "number_ordered",
+    "number_ordered_flag", "designation", "description", "number_delivered",
+    "number_delivered_flag", "delivery_years", "status", "comments", "tiv_per_unit",
+    "tiv_order", "tiv_delivered",
+)  # fmt: skip
+_V2_FIELDS = (
+    "deal_id", "supplier", "recipient", "designation", "description", "category",
+    "order_year", "order_year_flag", "units", "units_flag", "year", "year_flag", "status",
+    "tiv_per_unit_new", "tiv_per_unit", "tiv", "local_production",
+)  # fmt: skip
+_V8_FIELDS = (
+    "deal_id", "supplier", "recipient", "number_ordered", "number_ordered_flag",
+    "designation", "description", "status", "status_flag", "order_year", "order_year_flag",
+    "delivery_years", "number_delivered", "number_delivered_flag", "local_production",
+    "comments",
+)  # fmt: skip
+_FIELDS = {"V1": _V1_FIELDS, "V2": _V2_FIELDS, "V7": _V2_FIELDS, "V8": _V8_FIELDS}
+
+_STATUS = {
+    "new": "New",
+    "second hand": "Second hand",
+    "secondhand": "Second hand",
+    "second-hand": "Second hand",
+    "second hand but modernized": "Second hand but modernized",
+    "second hand but modernised": "Second hand but modernized",
+    "refurbished": "Second hand but modernized",
+    "n": "New",
+    "s": "Second hand",
+    "r": "Second hand but modernized",
+}
+
+_FOOTER = re.compile(r"^\s*(?:©|\(c\)|Â©)", re.I)
+_RE_INT = r"\d+"
+_RE_YEAR = r"\d{4}"
+_RE_NUM = r"\d+(?:\.\d+)?"
+
+
+# --------------------------------------------------------------------------------------
+# public readers
+
+
+def read_trade_register(path: str | os.PathLike, *, errors: str = "raise") -> pd.DataFrame:
+    r"""Return a SIPRI export as a deals frame: one row per deal.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A trade register (V1 new portal, V8 legacy, their spreadsheet copies, ``.xlsx``) or a
+        per-year deliveries export (V2, V7, V9), whose rows are then grouped into deals by
+        their SIPRI deal id.
+    errors : {"raise", "warn"}, default "raise"
+        ``"raise"`` fails on the first line that cannot be read. ``"warn"`` skips it, lists
+        it in ``attrs["rejected"]`` and emits one warning.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The canonical ``deals`` frame (:data:`arms.schema.DEALS`); provenance in
+        ``attrs["source"]``, unreadable lines in ``attrs["rejected"]``, recoverable oddities
+        (a garbled year range) in ``attrs["warnings"]``.
+
+    Raises
+    ------
+    SipriFormatError
+        For a file that is not a SIPRI export, a TIV table (use :func:`read_tiv_table`),
+        or (with ``errors="raise"``) any line that cannot be read.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "reg.csv"
+    >>> _ = p.write_text(
+    ...     "Recipient,Supplier,Year of order, ,Number ordered, ,Weapon designation,"
+    ...     "Weapon description,Number delivered, ,Year(s) of delivery,status,Comments,"
+    ...     "SIPRI TIV per unit,SIPRI TIV for total order,SIPRI TIV of delivered weapons\n"
+    ...     "Armenia,Russia,2019,,4,,Su-30K,FGA aircraft,4,,2019,New,"
+    ...     "$120 m deal; Su-30SM version,47.5,190,190\n")
+    >>> deals = read_trade_register(p)
+    >>> deals[["designation", "number_delivered", "tiv_delivered"]]
+      designation  number_delivered  tiv_delivered
+    0      Su-30K                 4          190.0
+    """
+    src, frame = _read(path, errors=errors, want="deals")
+    if src.info.kind == "deliveries":
+        frame = group_deliveries(frame)
+    return frame
+
+
+def read_deliveries(path: str | os.PathLike, *, errors: str = "raise") -> pd.DataFrame:
+    r"""Return a SIPRI export as a deliveries frame: one row per deal and delivery year.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A per-year export (V2, V7, V9: ``allocation="sipri"``) or a trade register (V1, V8),
+        whose deals are split across their listed delivery years (``allocation="even"``; see
+        :func:`split_deals`).
+    errors : {"raise", "warn"}, default "raise"
+        As in :func:`read_trade_register`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The canonical ``deliveries`` frame (:data:`arms.schema.DELIVERIES`).
+
+    Raises
+    ------
+    SipriFormatError
+        As in :func:`read_trade_register`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "del.csv"
+    >>> _ = p.write_text(
+    ...     "SIPRI AT Database ID,Supplier,Recipient,Designation,Description,Armament category,"
+    ...     "Order date,Order date is estimate,Numbers delivered,Numbers delivered is estimate,"
+    ...     "Delivery year,Delivery year is estimate,Status,SIPRI estimate,TIV deal unit,"
+    ...     "TIV delivery values,Local production\n"
+    ...     "59556,Russia,Armenia,Su-30K,FGA aircraft,Aircraft,2019,No,4,No,2019,No,New,"
+    ...     "47.5,47.5,190,No\n")
+    >>> d = read_deliveries(p)
+    >>> d[["year", "units", "tiv", "allocation"]]
+       year  units    tiv allocation
+    0  2019      4  190.0      sipri
+    """
+    src, frame = _read(path, errors=errors, want="deliveries")
+    if src.info.kind == "deals":
+        frame = split_deals(frame)
+    return frame
+
+
+def read_tiv_table(path: str | os.PathLike, *, errors: str = "raise") -> pd.DataFrame:
+    r"""Return a SIPRI TIV table in long form: one row per entity, counterpart and year.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A TIV values table (V3, including files that concatenate many tables), a regional
+        table (V4), a top list (V5) or a legacy TIV table (V6, also named ``.csv.xls``).
+    errors : {"raise", "warn"}, default "raise"
+        As in :func:`read_trade_register`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The canonical ``tiv`` frame (:data:`arms.schema.TIV`). Empty cells (no deliveries
+        identified) have no row; SIPRI's ``0`` (under 0.5 million) is ``tiv=0`` with
+        ``under_half=True``. Total rows (``Total world import``, ``Regional total``,
+        ``Others``...) are kept out of the data, in ``attrs["totals"]`` (list of dicts);
+        year columns that are empty in every row (not yet published) are listed in
+        ``attrs["unpublished_years"]``; ``attrs["years"]`` lists the published ones.
+
+    Raises
+    ------
+    SipriFormatError
+        For a file that is not a TIV table, or (with ``errors="raise"``) a cell that is not
+        a number.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "tiv.csv"
+    >>> _ = p.write_text(
+    ...     "Recipient,2019,2020,2021,2019-2021,Percentage\n"
+    ...     "Armenia,200,0 ,,200,100%\n"
+    ...     "Total world import,200,0 ,,200,100%\n")
+    >>> t = read_tiv_table(p)
+    >>> t[["entity", "year", "tiv", "under_half"]].values.tolist()
+    [['Armenia', 2019, 200.0, False], ['Armenia', 2020, 0.0, True]]
+    >>> t.attrs["unpublished_years"]
+    [2021]
+    """
+    src = _load(path, errors)
+    if src.info.kind != "tiv":
+        raise _wrong_reader(src, "read_tiv_table")
+    return _read_table(src, errors)
+
+
+# --------------------------------------------------------------------------------------
+# shared plumbing
+
+
+@dataclass
+class _Rejects:
+    errors: str
+    path: str
+    items: list = field(default_factory=list)
+
+    def add(self, line: int | None, reason: str, text: str) -> None:
+        if self.errors == "raise":
+            raise SipriFormatError(f"{reason}; found: {text[:200]!r}", path=self.path, line=line)
+        self.items.append({"line": line, "reason": reason, "text": text})
+
+    def finish(self, frame: pd.DataFrame) -> None:
+        self.items.sort(key=lambda r: (r["line"] is None, r["line"] or 0))
+        frame.attrs["rejected"] = self.items
+        if self.items:
+            warnings.warn(
+                f"{self.path}: {len(self.items)} line(s) could not be read and were left out "
+                "(see attrs['rejected'])",
+                stacklevel=4,
+            )
+
+
+def _load(path, errors: str) -> Source:
+    if errors not in _ERRORS:
+        raise ValueError(f"errors must be one of {_ERRORS}, not {errors!r}")
+    return load_source(path)
+
+
+def _wrong_reader(src: Source, reader: str) -> SipriFormatError:
+    right = {
+        "deals": "read_trade_register or read_deliveries",
+        "deliveries": "read_deliveries or read_trade_register",
+        "tiv": "read_tiv_table",
+    }[src.info.kind]
+    return SipriFormatError(
+        f"is a {src.info.variant} file ({VARIANTS[src.info.variant]}), which {reader} cannot "
+        f"read; use {right}",
+        path=src.info.path,
+        line=src.info.header_line or None,
+    )
+
+
+def _provenance(src: Source, records: int) -> dict:
+    info = src.info
+    meta = info.metadata
+    return {
+        "path": info.path,
+        "sha256": info.sha256,
+        "variant": info.variant,
+        "container": info.container,
+        "encoding": info.encoding,
+        "header_line": info.header_line,
+        "quirks": list(info.quirks),
+        "generated": meta.get("generated"),
+        "title": meta.get("title"),
+        "query": meta.get("query"),
+        "supplier_scope": meta.get("supplier"),
+        "recipient_scope": meta.get("recipient"),
+        "range": meta.get("range"),
+        "year_from": meta.get("year_from"),
+        "year_to": meta.get("year_to"),
+        "records": records,
+    }
+
+
+def _read(path, *, errors: str, want: str) -> tuple[Source, pd.DataFrame]:
+    src = _load(path, errors)
+    info = src.info
+    if info.kind == "tiv":
+        raise _wrong_reader(src, "read_trade_register" if want == "deals" else "read_deliveries")
+    rejects = _Rejects(errors, info.path)
+    warn_list: list = []
+    if info.variant == "V9":
+        frame = _v9(src.records, rejects)
+    else:
+        columns, lines, texts = _records(src, rejects)
+        if info.variant == "V1":
+            frame = _v1(columns, lines, texts, rejects)
+        elif info.variant == "V8":
+            frame = _v8(columns, lines, texts, rejects, warn_list)
+        else:
+            frame = _v2(columns, lines, texts, rejects)
+    kind = info.kind
+    frame = schema.conform(frame, kind)
+    frame.attrs["source"] = _provenance(src, len(frame) + len(rejects.items))
+    frame.attrs["warnings"] = warn_list
+    rejects.finish(frame)
+    return src, frame
+
+
+# --------------------------------------------------------------------------------------
+# records: physical lines -> rows of fields, split records repaired
+
+
+def _records(src: Source, rejects: _Rejects) -> tuple[dict[str, np.ndarray], list[int], list[str]]:
+    """Return the data as text columns, the 1-based line each record starts on, and its text.
+
+    Split records are repaired first (FORMATS Q1 and its re-saved form). Regular lines, the
+    overwhelming majority, go straight to pandas' C parser; only irregular ones are handled
+    in Python.
+    """
+    info = src.info
+    names = _FIELDS[info.variant]
+    n = len(names)
+    delim = info.delimiter
+    from_xlsx = info.container == "xlsx"
+    quoted = info.variant == "V8" or from_xlsx
+    start = info.header_line  # 0-based index of the first data line
+    lines = src.lines
+    raw: list[list[str] | str] = []
+    numbers: list[int] = []
+    if quoted:
+        reader = csv.reader((x + "\n" for x in lines[start:]), delimiter=delim)
+        try:
+            for row in reader:
+                extra = _extra_lines(row)
+                if extra:
+                    # a quoted field spanning lines: its line break reads as a space
+                    row = [f.replace("\n", " ").strip() if "\n" in f else f for f in row]
+                raw.append(row)
+                numbers.append(start + reader.line_num - extra)
+        except csv.Error as exc:
+            line_no = start + reader.line_num
+            rejects.add(line_no, f"unreadable quoting ({exc})", lines[line_no - 1])
+    else:
+        raw = lines[start:]
+        if "line padding" in info.quirks:
+            raw = [strip_padding(x) for x in raw]  # spreadsheet re-saves pad with ';'
+        numbers = list(range(start + 1, len(lines) + 1))
+
+    texts: list[str] = []
+    rows: list[list[str]] = []  # quoted path only
+    starts: list[int] = []
+    total = len(raw)
+
+    def handle(i: int) -> int | None:
+        """Take the record that starts at raw[i]; return the next index (None: stop)."""
+        item, line_no = raw[i], numbers[i]
+        i += 1
+        fields = item if quoted else item.split(delim)
+        if len(fields) > n:
+            fields = _trim_padding(fields, n)
+        elif from_xlsx and 1 < len(fields) < n:
+            # a workbook row ends at its last non-empty cell: restore the empty fields (a
+            # split record then takes the re-saved two-row form handled below)
+            fields = fields + [""] * (n - len(fields))
+        if not any(f.strip(" ;") for f in fields):
+            return i  # blank line, or a spacer row of empty fields
+        if _FOOTER.match(fields[0]):
+            return None  # V7's copyright footer ends the data
+        # FORMATS Q1: a line break inside Comments splits a record; join the pieces (the
+        # break sat at a field's end, so a space stands in for it) until n fields.
+        while len(fields) < n and i < total:
+            nxt = raw[i] if quoted else raw[i].split(delim)
+            if _is_record_start(nxt, info.variant):
+                break
+            fields = fields[:-1] + [fields[-1] + " " + nxt[0]] + nxt[1:]
+            i += 1
+            if len(fields) > n:
+                fields = _trim_padding(fields, n)
+        if len(fields) != n:
+            what = "fewer" if len(fields) < n else "more"
+            hint = (
+                " (the file ends mid-record: truncated?)" if i >= total and what == "fewer" else ""
+            )
+            rejects.add(
+                line_no,
+                f"expected {n} fields, found {len(fields)} ({what} than the "
+                f"{info.variant} header){hint}",
+                lines[line_no - 1] if line_no - 1 < len(lines) else "",
+            )
+            return i
+        if info.variant == "V1" and starts and _is_resaved_tail(fields, _last(texts, rows, delim)):
+            # A spreadsheet re-save turned a split record into two padded rows: the numbers
+            # of the tail belong in the previous row's empty TIV fields.
+            merged = _last(texts, rows, delim)[:13] + fields[1:4]
+            if quoted:
+                rows[-1] = merged
+            else:
+                texts[-1] = delim.join(merged)
+            return i
+        if quoted:
+            rows.append(fields)
+        else:
+            texts.append(delim.join(fields))
+        starts.append(line_no)
+        return i
+
+    body = None
+    if quoted:
+        irregular = range(total)
+    else:
+        # Regular lines (the right number of fields, a first field) go to the C parser as
+        # they are; only the others are looked at one by one.
+        counts = np.fromiter(map(str.count, raw, repeat(delim)), dtype=np.int64, count=total)
+        irregular = np.flatnonzero(counts != n - 1).tolist()
+        body = "\n".join(raw)
+        if body.startswith(delim) or "\n" + delim in body:
+            # lines starting with an empty field (continuations of split records): find
+            # them by position instead of testing every line
+            heads, pos = set(), body.find("\n" + delim)
+            if body.startswith(delim):
+                heads.add(0)
+            while pos >= 0:
+                heads.add(body.count("\n", 0, pos + 1))
+                pos = body.find("\n" + delim, pos + 1)
+            irregular = sorted(set(irregular) | heads)
+        if irregular:
+            body = None
+    i = 0
+    for j in irregular:
+        if j < i:
+            continue  # consumed as part of an earlier split record
+        if not quoted:
+            texts.extend(raw[i:j])
+            starts.extend(numbers[i:j])
+        nxt = handle(j)
+        if nxt is None:
+            i = total
+            break
+        i = nxt
+    if not quoted:
+        texts.extend(raw[i:])
+        starts.extend(numbers[i:])
+    if quoted:
+        texts = [delim.join(r) for r in rows]
+        columns = (
+            {
+                name: np.array(col, dtype=object)
+                for name, col in zip(names, zip(*rows, strict=True), strict=True)
+            }
+            if rows
+            else {name: np.array([], dtype=object) for name in names}
+        )
+    else:
+        columns = _parse_unquoted(texts, names, delim, body)
+    return columns, starts, texts
+
+
+def _extra_lines(row: list[str]) -> int:
+    # csv.reader's line_num is the last line a record used; quoted fields may span lines.
+    return sum(f.count("\n") for f in row)
+
+
+def _last(texts: list[str], rows: list[list[str]], delim: str) -> list[str]:
+    return rows[-1] if rows else texts[-1].split(delim)
+
+
+def _parse_unquoted(texts: list[str], names: tuple[str, ...], delim: str, body=None) -> dict:
+    if not texts:
+        return {name: np.array([], dtype=object) for name in names}
+    frame = pd.read_csv(
+        io.StringIO(body if body is not None else "\n".join(texts)),
+        sep=delim,
+        header=None,
+        names=list(names),
+        dtype=object,
+        na_filter=False,
+        quoting=csv.QUOTE_NONE,
+        engine="c",
+    )
+    return {name: frame[name].to_numpy() for name in names}
+
+
+def _trim_padding(fields: list[str], n: int) -> list[str]:
+    # Re-saved copies pad lines with empty fields; only empty extras may go.
+    k = len(fields)
+    while k > n and not fields[k - 1].strip(" ;"):
+        k -= 1
+    return fields[:k]
+
+
+def _is_record_start(fields: list[str], variant: str) -> bool:
+    # A continuation line of a split V1 record starts with an empty field followed by
+    # numbers; anything with a recipient in the first field starts a new record.
+    if variant != "V1":
+        return bool(fields[0].strip())
+    return bool(fields[0].strip()) or len(_trim_padding(fields, 1)) >= 16
+
+
+def _is_resaved_tail(fields: list[str], previous: list[str]) -> bool:
+    return (
+        not fields[0].strip()
+        and all(re.fullmatch(_RE_NUM, f.strip()) for f in fields[1:4])
+        and not any(f.strip() for f in fields[4:])
+        and not any(f.strip() for f in previous[13:16])
+    )
+
+
+# --------------------------------------------------------------------------------------
+# cell conversion (vectorised; bad cells collected per row)
+
+
+class _Cells:
+    """Column-wise conversion of text columns, recording bad cells by row.
+
+    Each column is factorised once and every check and conversion runs on its distinct
+    values only (a register of 28,000 deals has a few thousand distinct TIVs and year
+    lists), which keeps the reader close to the C parser's speed.
+    """
+
+    def __init__(self, columns: dict[str, np.ndarray], lines: list[int], texts: list[str]):
+        self.cols = columns
+        self.size = len(lines)
+        self.lines = np.asarray(lines, dtype=np.int64)
+        self.texts = texts
+        self.bad = np.zeros(self.size, dtype=bool)
+        self.reasons: dict[int, str] = {}
+        self._codes: dict[str, tuple[np.ndarray, list[str]]] = {}
+
+    def codes(self, name: str) -> tuple[np.ndarray, list[str]]:
+        """Return the column's codes and its distinct values, stripped."""
+        if name not in self._codes:
+            col = self.cols[name]
+            if col.dtype.kind == "f":
+                col = np.where(np.isnan(col), "", col.astype(str))
+            codes, uniques = pd.factorize(col, use_na_sentinel=False)
+            self._codes[name] = (
+                codes,
+                ["" if (u is None or u != u) else str(u).strip() for u in uniques],
+            )
+        return self._codes[name]
+
+    def convert(self, name: str, fn, expected: str, dtype: str) -> pd.Series:
+        """Apply ``fn`` to each distinct value; ``fn`` raises ValueError for a bad one."""
+        codes, uniques = self.codes(name)
+        values, wrong = [], []
+        for u in uniques:
+            try:
+                values.append(fn(u))
+            except ValueError:
+                values.append(None)
+                wrong.append(True)
+            else:
+                wrong.append(False)
+        if any(wrong):
+            mask = np.asarray(wrong, dtype=bool)[codes]
+            for idx in np.flatnonzero(mask & ~self.bad):
+                self.reasons[idx] = (
+                    f"column {name!r}: expected {expected}, found {uniques[codes[idx]]!r}"
+                )
+            self.bad |= mask
+        return pd.Series(pd.array(values, dtype=dtype).take(codes), copy=False)
+
+    def text(self, name: str) -> pd.Series:
+        codes, uniques = self.codes(name)
+        values = pd.array([u or None for u in uniques], dtype="string")
+        return pd.Series(values.take(codes), copy=False)
+
+    def number(self, name: str, *, integer: bool = False, year: bool = False) -> pd.Series:
+        col = self.cols[name]
+        try:
+            # numpy's float parsing is the fast path; anything it rejects takes the
+            # per-value path below, which names the bad cell.
+            values = np.where(col == "", "nan", col).astype(np.float64)
+        except (ValueError, TypeError):
+            return self._number_slow(name, integer=integer, year=year)
+        with np.errstate(invalid="ignore"):
+            wrong = (np.isnan(values) & (col != "")) | np.isinf(values) | (values < 0)
+            if integer or year:
+                wrong |= np.mod(values, 1) != 0
+            if year:
+                wrong |= (values < 1000) | (values > 9999)
+        if wrong.any():
+            return self._number_slow(name, integer=integer, year=year)
+        array = pd.array(values, dtype="Float64")
+        return pd.Series(array.astype("Int64") if (integer or year) else array, copy=False)
+
+    def _number_slow(self, name: str, *, integer: bool, year: bool) -> pd.Series:
+        pattern = re.compile(_RE_YEAR if year else _RE_INT if integer else _RE_NUM)
+        cast = int if (integer or year) else float
+
+        def fn(u: str):
+            if u == "":
+                return None
+            if not pattern.fullmatch(u):
+                raise ValueError(u)
+            return cast(u)
+
+        expected = "a 4-digit year" if year else "a whole number" if integer else "a number"
+        return self.convert(
+            name, fn, expected + " or nothing", "Int64" if cast is int else "Float64"
+        )
+
+    def flag(self, name: str, truthy: tuple[str, ...], falsy: tuple[str, ...], empty) -> pd.Series:
+        col = self.cols[name]
+        if truthy == ("?",) and not falsy:
+            # V1's markers: "?" or nothing; compared directly, without factorising
+            is_true, is_empty = col == "?", col == ""
+            if (is_true | is_empty).all():
+                return pd.Series(pd.array(np.where(is_true, True, bool(empty)), dtype="boolean"))
+
+        def fn(u: str):
+            low = u.lower()
+            if low in truthy:
+                return True
+            if low in falsy:
+                return False
+            if low == "":
+                return empty
+            raise ValueError(u)
+
+        return self.convert(name, fn, f"one of {truthy + falsy} or nothing", "boolean")
+
+    def status(self, name: str) -> pd.Series:
+        def fn(u: str):
+            if u == "":
+                return None
+            return _STATUS[u.lower()] if u.lower() in _STATUS else _raise(u)
+
+        return self.convert(name, fn, "a SIPRI status (New, Second hand, ...)", "string")
+
+    def mark(self, mask, name: str, expected: str) -> None:
+        """Reject the rows where ``mask`` is true."""
+        mask = np.asarray(mask, dtype=bool)
+        for idx in np.flatnonzero(mask & ~self.bad):
+            self.reasons[idx] = f"column {name!r}: {expected}"
+        self.bad |= mask
+
+    def finish(self, frame: pd.DataFrame, rejects: _Rejects) -> pd.DataFrame:
+        for idx in sorted(self.reasons):
+            rejects.add(int(self.lines[idx]), self.reasons[idx], self.texts[idx])
+        frame["source_line"] = pd.array(self.lines, dtype="Int64")
+        if not self.bad.any():
+            return frame
+        return frame.loc[~self.bad].reset_index(drop=True)
+
+
+def _raise(value):
+    raise ValueError(value)
+
+
+# --------------------------------------------------------------------------------------
+# variants -> canonical frames
+
+
+_RE_V1_YEARS = re.compile(r"\d{4}(?:\s*;\s*\d{4})*")
+_RE_V8_YEARS = re.compile(r"(\d{1,4})\s*-\s*(\d{1,4})")
+
+
+def _v1_years(c: _Cells) -> tuple[pd.Series, pd.Series, pd.Series]:
+    def years(u: str) -> list[int]:
+        if u == "":
+            return []
+        if not _RE_V1_YEARS.fullmatch(u):
+            raise ValueError(u)
+        return [int(y) for y in re.findall(r"\d{4}", u)]
+
+    expected = "years like '2019' or '2019; 2020' or nothing"
+    parsed = c.convert("delivery_years", years, expected, "object")
+    codes, _ = c.codes("delivery_years")
+    uniques = parsed.take(_first_positions(codes)).tolist()
+    text = [("; ".join(map(str, ys)) or None) if ys is not None else None for ys in uniques]
+    first = [min(ys) if ys else None for ys in uniques]
+    last = [max(ys) if ys else None for ys in uniques]
+    return (
+        pd.Series(pd.array(text, dtype="string").take(codes)),
+        pd.Series(pd.array(first, dtype="Int64").take(codes)),
+        pd.Series(pd.array(last, dtype="Int64").take(codes)),
+    )
+
+
+def _first_positions(codes: np.ndarray) -> np.ndarray:
+    """Return, for each code 0..k-1, the first row that has it."""
+    k = int(codes.max()) + 1 if len(codes) else 0
+    pos = np.full(k, -1, dtype=np.int64)
+    rev = np.arange(len(codes) - 1, -1, -1)
+    pos[codes[rev]] = rev
+    return pos
+
+
+def _v1(columns, lines, texts, rejects) -> pd.DataFrame:
+    c = _Cells(columns, lines, texts)
+    q = ("?",)
+    number_ordered = c.number("number_ordered", integer=True)
+    tiv_order = c.number("tiv_order")
+    delivery_years, first, last = _v1_years(c)
+    frame = pd.DataFrame(
+        {
+            "recipient": c.text("recipient"),
+            "supplier": c.text("supplier"),
+            "order_year": c.number("order_year", year=True),
+            "order_year_estimated": c.flag("order_year_flag", q, (), False),
+            "number_ordered": number_ordered,
+            "number_ordered_estimated": c.flag("number_ordered_flag", q, (), False),
+            "designation": c.text("designation"),
+            "description": c.text("description"),
+            "number_delivered": c.number("number_delivered", integer=True),
+            "number_delivered_estimated": c.flag("number_delivered_flag", q, (), False),
+            "delivery_years": delivery_years,
+            "first_delivery_year": first,
+            "last_delivery_year": last,
+            "status": c.status("status"),
+            "comments": c.text("comments"),
+            "tiv_per_unit": c.number("tiv_per_unit"),
+            # FORMATS 1.2: with no number ordered the export writes 0 for the total order; that
+            # is "not available", not a zero-value order.
+            "tiv_order": tiv_order.mask(number_ordered.isna() & (tiv_order == 0)),
+            "tiv_delivered": c.number("tiv_delivered"),
+        }
+    )
+    return c.finish(frame, rejects)
+
+
+def _v8_range(u: str) -> tuple[int | None, int | None, bool]:
+    """Return (first, last, garbled) for a V8 ``YYYY - YYYY`` cell."""
+    if u == "":
+        return None, None, False
+    m = _RE_V8_YEARS.fullmatch(u)
+    if m:
+        a, b = int(m.group(1)), int(m.group(2))
+        ok_a, ok_b = 1900 <= a <= 2200, 1900 <= b <= 2200
+        if ok_a and ok_b and a <= b:
+            return a, b, False
+        if ok_b:
+            return None, b, True
+        raise ValueError(u)
+    if _RE_V1_YEARS.fullmatch(u):
+        ys = [int(y) for y in re.findall(r"\d{4}", u)]
+        return min(ys), max(ys), False
+    raise ValueError(u)
+
+
+def _v8(columns, lines, texts, rejects, warn_list) -> pd.DataFrame:
+    c = _Cells(columns, lines, texts)
+    yes, no = ("yes",), ("no",)
+    expected = "a range like '2009 - 2010' or nothing"
+    first = c.convert("delivery_years", lambda u: _v8_range(u)[0], expected, "Int64")
+    last = c.convert("delivery_years", lambda u: _v8_range(u)[1], expected, "Int64")
+    garbled = c.convert("delivery_years", lambda u: _v8_range(u)[2], expected, "boolean")
+    years = c.convert(
+        "delivery_years",
+        lambda u: re.sub(r"\s*-\s*", " - ", u) if u else None,
+        expected,
+        "string",
+    )
+    for idx in np.flatnonzero(garbled.to_numpy(dtype=bool, na_value=False)):
+        warn_list.append(
+            {
+                "line": int(c.lines[idx]),
+                "reason": "garbled delivery range; row kept, first delivery year unknown",
+                "text": years.iloc[idx],
+            }
+        )
+    frame = pd.DataFrame(
+        {
+            "deal_id": c.number("deal_id", integer=True),
+            "recipient": c.text("recipient"),
+            "supplier": c.text("supplier"),
+            "order_year": c.number("order_year", year=True),
+            "order_year_estimated": c.flag("order_year_flag", yes, no, False),
+            "number_ordered": c.number("number_ordered", integer=True),
+            "number_ordered_estimated": c.flag("number_ordered_flag", yes, no, False),
+            "designation": c.text("designation"),
+            "description": c.text("description"),
+            "number_delivered": c.number("number_delivered", integer=True),
+            "number_delivered_estimated": c.flag("number_delivered_flag", yes, no, False),
+            "delivery_years": years,
+            "first_delivery_year": first,
+            "last_delivery_year": last,
+            "status": c.status("status"),
+            "status_estimated": c.flag("status_flag", yes, no, False),
+            "local_production": c.flag("local_production", yes, no, False),
+            "comments": c.text("comments"),
+        }
+    )
+    return c.finish(frame, rejects)
+
+
+def _v2(columns, lines, texts, rejects) -> pd.DataFrame:
+    c = _Cells(columns, lines, texts)
+    yes, no = ("yes",), ("no",)
+    frame = pd.DataFrame(
+        {
+            "deal_id": c.number("deal_id", integer=True),
+            "recipient": c.text("recipient"),
+            "supplier": c.text("supplier"),
+            "designation": c.text("designation"),
+            "description": c.text("description"),
+            "category": _category(c.text("category")),
+            "order_year": c.number("order_year", year=True),
+            "order_year_estimated": c.flag("order_year_flag", yes, no, None),
+            "units": c.number("units", integer=True),
+            "units_estimated": c.flag("units_flag", yes, no, None),
+            "year": c.number("year", year=True),
+            "year_estimated": c.flag("year_flag", yes, no, None),
+            "status": c.status("status"),
+            "tiv_per_unit": c.number("tiv_per_unit"),
+            "tiv": c.number("tiv"),
+            "local_production": c.flag("local_production", yes, no, None),
+        }
+    )
+    c.number("tiv_per_unit_new")  # validated, not kept: the deal's own unit TIV is
+    c.mark(frame["deal_id"].isna().to_numpy(), "deal_id", "a deal id is required")
+    c.mark(frame["year"].isna().to_numpy(), "year", "a delivery year is required")
+    frame["allocation"] = "sipri"
+    return c.finish(frame, rejects)
+
+
+def _v9(records: list[dict], rejects: _Rejects) -> pd.DataFrame:
+    raw = pd.DataFrame.from_records(records)
+    for key in ("units", "unitsEst", "orderYrEst", "statusEst", "category", "desc", "desg"):
+        if key not in raw:
+            raw[key] = pd.NA
+    bad = np.zeros(len(raw), dtype=bool)
+
+    def ints(col: str, *, required: bool) -> pd.Series:
+        nonlocal bad
+        values = raw[col]
+        numeric = pd.to_numeric(values, errors="coerce")
+        wrong = (values.notna() & (numeric.isna() | (numeric % 1 != 0))).to_numpy().copy()
+        if required:
+            wrong |= values.isna().to_numpy()
+        for idx in np.flatnonzero(wrong & ~bad):
+            rejects.add(
+                None, f"record {idx + 1}: {col!r} must be a whole number", str(records[idx])
+            )
+        bad |= wrong
+        return numeric.where(~pd.Series(wrong, index=raw.index)).astype("Int64")
+
+    def bools(col: str) -> pd.Series:
+        return raw[col].map({True: True, False: False}).astype("boolean")
+
+    frame = pd.DataFrame(
+        {
+            "deal_id": ints("tradeId", required=True),
+            "recipient": raw["buyer"].astype("string").str.strip(),
+            "supplier": raw["seller"].astype("string").str.strip(),
+            "order_year": ints("orderYr", required=False),
+            "order_year_estimated": bools("orderYrEst"),
+            "designation": raw["desg"].astype("string").str.strip(),
+            "description": raw["desc"].astype("string").str.strip(),
+            "category": _category(raw["category"].astype("string").str.strip()),
+            "status": raw["status"].astype("string").str.lower().map(_STATUS).astype("string"),
+            "year": ints("deliveryYr", required=True),
+            "units": ints("units", required=False),
+            "units_estimated": bools("unitsEst"),
+            "allocation": "sipri",
+        }
+    )
+    frame["source_line"] = pd.array(np.arange(1, len(raw) + 1), dtype="Int64")
+    return frame.loc[~bad].reset_index(drop=True)
+
+
+def _category(s: pd.Series) -> pd.Series:
+    # A Feb 2026 export spells it "Air-defence systems"; one vocabulary downstream.
+    return s.str.replace("Air-defence", "Air defence", regex=False)
+
+
+def _normalise_years(year_lists: pd.Series) -> pd.Series:
+    joined = year_lists.map(lambda ys: "; ".join(ys) if isinstance(ys, list) and ys else None)
+    return joined.astype("string")
+
+
+def _list_end(year_lists: pd.Series, pos: int) -> pd.Series:
+    values = year_lists.map(lambda ys: int(ys[pos]) if isinstance(ys, list) and ys else None)
+    return values.astype("Int64")
+
+
+# --------------------------------------------------------------------------------------
+# delivery years
+
+
+def parse_delivery_years(text: str | None) -> list[int]:
+    """Return the delivery years a SIPRI ``Year(s) of delivery`` cell lists.
+
+    Accepts every syntax seen in SIPRI exports: ``"2019"``, ``"2019; 2020"`` (V1, with gaps),
+    spreadsheet-collapsed ``"2000;2001; 2002"``, legacy ranges ``"2009 - 2011"`` (V8, all
+    years inclusive), compact ranges ``"2009-2011"`` and per-year counts ``"2017(2)"`` (the
+    counts are dropped). A garbled range end (``"194 - 2008"``) is left out.
+
+    Parameters
+    ----------
+    text : str or None
+        The cell.
+
+    Returns
+    -------
+    list of int
+        Ascending, without duplicates; empty for an empty cell.
+
+    Examples
+    --------
+    >>> parse_delivery_years("2010; 2012")
+    [2010, 2012]
+    >>> parse_delivery_years("2009 - 2011")
+    [2009, 2010, 2011]
+    >>> parse_delivery_years("194 - 2008")
+    [2008]
+    >>> parse_delivery_years(None)
+    []
+    """
+    if text is None or text is pd.NA or (isinstance(text, float) and np.isnan(text)):
+        return []
+    years: set[int] = set()
+    for part in re.split(r"[;,]", str(text)):
+        part = re.sub(r"\(\s*\d+\s*\)", "", part).strip()
+        if not part:
+            continue
+        m = re.fullmatch(r"(\d{1,4})\s*-\s*(\d{1,4})", part)
+        if m:
+            a, b = int(m.group(1)), int(m.group(2))
+            if 1900 <= a <= b <= 2200 and b - a < 100:
+                years.update(range(a, b + 1))
+            elif 1900 <= b <= 2200:
+                years.add(b)
+            continue
+        if re.fullmatch(r"\d{4}", part):
+            years.add(int(part))
+    return sorted(years)
+
+
+# --------------------------------------------------------------------------------------
+# deals <-> deliveries
+
+
+def split_deals(deals: pd.DataFrame) -> pd.DataFrame:
+    """Return a deals frame split across each deal's listed delivery years.
+
+    SIPRI registers give a deal's delivered units and TIV in total, not per year. Each deal
+    is spread evenly: whole units per year (the remainder goes to the earliest years) and
+    TIV in proportion to the units (evenly when units are unknown), allocated in whole
+    cents so that each deal's years add up exactly to its totals. Rows are marked
+    ``allocation="even"``; deals with no delivery year listed have no rows.
+
+    Parameters
+    ----------
+    deals : pandas.DataFrame
+        A canonical deals frame.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A canonical deliveries frame.
+
+    Examples
+    --------
+    >>> deals = schema.conform(pd.DataFrame({
+    ...     "recipient": ["Azerbaijan"], "supplier": ["Israel"], "number_delivered": [5],
+    ...     "delivery_years": ["2014; 2015"], "tiv_delivered": [35.0]}), "deals")
+    >>> split_deals(deals)[["year", "units", "tiv", "allocation"]].values.tolist()
+    [[2014, 3, 21.0, 'even'], [2015, 2, 14.0, 'even']]
+    """
+    schema.validate(deals, "deals")
+    years = deals["delivery_years"].map(parse_delivery_years, na_action="ignore")
+    years = years.map(lambda v: v if isinstance(v, list) else [])
+    counts = years.map(len).to_numpy(dtype=np.int64)
+    idx = np.repeat(np.arange(len(deals)), counts)
+    pos = np.concatenate([np.arange(k) for k in counts]) if len(counts) else np.array([], int)
+    k = counts[idx]
+    out = deals.iloc[idx].reset_index(drop=True)
+    year_values = [y for ys in years for y in ys]
+
+    units_total = out["number_delivered"]
+    n = units_total.fillna(0).to_numpy(dtype=np.int64)
+    units = n // k + (pos < n % k) if len(k) else np.array([], dtype=np.int64)
+    # cents keep the split exact: integer cents sum exactly to the deal's total
+    tiv_total = out["tiv_delivered"]
+    cents = np.rint(tiv_total.fillna(0).to_numpy(dtype=float) * 100).astype(np.int64)
+    weights = np.where(n > 0, units, 1).astype(np.int64)
+    wsum = np.where(n > 0, n, k)
+    share = cents * weights // np.maximum(wsum, 1)
+    # hand the leftover cents to the first years of each deal, one each
+    group_alloc = np.bincount(idx, weights=share, minlength=len(deals)).astype(np.int64)
+    leftover = (
+        np.rint(deals["tiv_delivered"].fillna(0).to_numpy(dtype=float) * 100).astype(np.int64)
+        - group_alloc
+    )[idx]
+    share = share + (pos < leftover)
+    result = pd.DataFrame(
+        {
+            "deal_id": out["deal_id"],
+            "recipient": out["recipient"],
+            "supplier": out["supplier"],
+            "order_year": out["order_year"],
+            "order_year_estimated": out["order_year_estimated"],
+            "designation": out["designation"],
+            "description": out["description"],
+            "category": out["category"],
+            "status": out["status"],
+            "local_production": out["local_production"],
+            "comments": out["comments"],
+            "tiv_per_unit": out["tiv_per_unit"],
+            "year": pd.array(year_values, dtype="Int64"),
+            # V8's flag covers the years as well as the numbers; V1's only the numbers
+            "year_estimated": out["number_delivered_estimated"].where(
+                out["delivery_years"].str.contains(" - ", regex=False).fillna(False)
+            ),
+            "units": pd.array(units, dtype="Int64").astype("Int64"),
+            "units_estimated": out["number_delivered_estimated"],
+            "tiv": pd.array(share / 100.0, dtype="Float64"),
+            "allocation": "even",
+            "source_line": out["source_line"],
+        }
+    )
+    result["units"] = result["units"].mask(units_total.isna().to_numpy())
+    result["tiv"] = result["tiv"].mask(tiv_total.isna().to_numpy())
+    result = schema.conform(result, "deliveries")
+    result.attrs = dict(deals.attrs)
+    return result
+
+
+def group_deliveries(deliveries: pd.DataFrame) -> pd.DataFrame:
+    """Return a deliveries frame grouped into deals by SIPRI deal id.
+
+    Units and TIV are summed per deal; a deal is estimated where any of its years is;
+    ``delivery_years`` lists its years as a register does (``"2014; 2015"``). The deliveries
+    files carry no order size, so ``number_ordered`` and ``tiv_order`` are ``<NA>``.
+
+    Parameters
+    ----------
+    deliveries : pandas.DataFrame
+        A canonical deliveries frame with ``deal_id`` set.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A canonical deals frame, one row per deal in order of first appearance.
+
+    Examples
+    --------
+    >>> d = schema.conform(pd.DataFrame({
+    ...     "deal_id": [1, 1], "recipient": ["Armenia"] * 2, "supplier": ["Russia"] * 2,
+    ...     "year": [2020, 2019], "units": [1, 3], "tiv": [1.5, 4.5]}), "deliveries")
+    >>> group_deliveries(d)[["delivery_years", "number_delivered", "tiv_delivered"]]
+      delivery_years  number_delivered  tiv_delivered
+    0     2019; 2020                 4            6.0
+    """
+    schema.validate(deliveries, "deliveries")
+    d = deliveries.sort_values(["deal_id", "year"], kind="stable")
+    g = d.groupby("deal_id", sort=False, dropna=False)
+    first_cols = [
+        "recipient", "supplier", "order_year", "designation", "description", "category",
+        "status", "local_production", "comments", "tiv_per_unit", "source_line",
+    ]  # fmt: skip
+    out = g[first_cols].first()
+    out["order_year_estimated"] = g["order_year_estimated"].max()
+    out["number_delivered"] = g["units"].sum(min_count=1)
+    out["number_delivered_estimated"] = g["units_estimated"].max()
+    out["tiv_delivered"] = g["tiv"].sum(min_count=1).round(6)
+    out["first_delivery_year"] = g["year"].min()
+    out["last_delivery_year"] = g["year"].max()
+    out["delivery_years"] = g["year"].agg(
+        lambda ys: "; ".join(str(y) for y in sorted(set(ys.dropna())))
+    )
+    out["source_line"] = g["source_line"].min()
+    out = out.sort_values("source_line", kind="stable").reset_index()
+    result = schema.conform(out, "deals")
+    result.attrs = dict(deliveries.attrs)
+    return result
+
+
+# --------------------------------------------------------------------------------------
+# TIV tables (V3-V6)
+
+_TOTAL_V3 = re.compile(r"^total\b", re.I)
+_PREAMBLE_START = re.compile(
+    r"^(?:Volume of |Figures |A '0'|For the method|For a list|For more|Source:|Data generated|"
+    r"Generated:|TIV of arms)",
+    re.I,
+)
+_CATEGORIES = {
+    "aircraft", "air defence systems", "air-defence systems", "anti-submarine warfare",
+    "armoured vehicles", "artillery", "engines", "missiles", "naval weapons", "other",
+    "satellites", "sensors", "ships",
+}  # fmt: skip
+
+
+def _read_table(src: Source, errors: str) -> pd.DataFrame:
+    info = src.info
+    rejects = _Rejects(errors, info.path)
+    lines = src.lines
+    quoted = info.variant == "V6" or info.container == "xlsx"
+    blocks: list[tuple[int, list[str]]] = []  # (header index, header cells)
+    for i, line in enumerate(lines):
+        stripped = strip_padding(line)
+        if i == info.header_line - 1 or (
+            info.variant == "V3"
+            and re.match(
+                r"^(?:Recipient|Exports by|Supplier|Imports by[^,]*),\d{4}", stripped, re.I
+            )
+        ):
+            blocks.append((i, _cells(stripped, quoted)))
+    records: list[dict] = []
+    totals: list[dict] = []
+    year_has_value: dict[int, bool] = {}
+    entity_rows = 0
+    for b, (h, header) in enumerate(blocks):
+        end = blocks[b + 1][0] if b + 1 < len(blocks) else len(lines)
+        year_cols = {j: int(c) for j, c in enumerate(header) if re.fullmatch(r"\d{4}", c.strip())}
+        for y in year_cols.values():
+            year_has_value.setdefault(y, False)
+        table, ent_col, counterpart = _table_layout(info, header)
+        block_records: list[dict] = []
+        block_totals: list[dict] = []
+        region = None
+        for i in range(h + 1, end):
+            text = strip_padding(lines[i])
+            if _PREAMBLE_START.match(text.lstrip('"')):
+                break
+            cells = _cells(text, quoted)
+            if not any(c.strip() for c in cells):
+                continue  # blank or spacer line
+            entity = cells[ent_col].strip() if ent_col < len(cells) else ""
+            is_total = False
+            if info.variant == "V4" and cells[0].strip():
+                if cells[1].strip().lower() == "regional total":
+                    region, entity, is_total = cells[0].strip(), cells[0].strip(), True
+                elif header[0].strip() == "":
+                    region = cells[0].strip()
+            if info.variant == "V5" and entity.lower() in ("others", "total"):
+                is_total = True
+            if _TOTAL_V3.match(entity) or entity.lower() in ("world total", "total"):
+                is_total = True
+            if not entity:
+                rejects.add(i + 1, "a table row without an entity name", lines[i])
+                continue
+            values = {}
+            bad = None
+            for j, year in year_cols.items():
+                cell = cells[j].strip() if j < len(cells) else ""
+                if cell == "":
+                    continue
+                if not re.fullmatch(_RE_NUM, cell):
+                    bad = f"column {year}: expected a TIV number or nothing"
+                    break
+                values[year] = float(cell)
+            if bad:
+                rejects.add(i + 1, bad, lines[i])
+                continue
+            for year in values:
+                year_has_value[year] = True
+            cp = region if info.variant == "V4" and not is_total else counterpart
+            rows = [
+                {
+                    "table": table,
+                    "entity": entity,
+                    "counterpart": cp,
+                    "year": year,
+                    "tiv": value,
+                    "under_half": value == 0,
+                }
+                for year, value in values.items()
+            ]
+            if is_total:
+                block_totals.append({"label": entity, "line": i + 1, "values": values})
+            else:
+                entity_rows += 1
+                block_records.extend(rows)
+        # The supplier of a one-supplier V3 table is named only in its total row.
+        for tot in block_totals:
+            m = re.match(r"^Total (?:exports|imports) from (.+)$", tot["label"], re.I)
+            if m and info.variant == "V3":
+                for r in block_records:
+                    r["counterpart"] = m.group(1).strip()
+        records.extend(block_records)
+        totals.extend(
+            {"table": table, "label": t["label"], "line": t["line"], "year": y, "tiv": v}
+            for t in block_totals
+            for y, v in t["values"].items()
+        )
+    frame = pd.DataFrame.from_records(records, columns=list(schema.TIV))
+    if len(frame) and frame["entity"].str.lower().isin(_CATEGORIES).all():
+        frame["table"] = "by category"  # V6 summarised by armament category
+    frame = schema.conform(frame, "tiv")
+    unpublished = sorted(y for y, seen in year_has_value.items() if not seen)
+    frame.attrs["source"] = _provenance(src, entity_rows + len(rejects.items))
+    frame.attrs["totals"] = totals
+    frame.attrs["years"] = sorted(y for y, seen in year_has_value.items() if seen)
+    frame.attrs["unpublished_years"] = unpublished
+    frame.attrs["tables"] = len(blocks)
+    frame.attrs["warnings"] = []
+    rejects.finish(frame)
+    return frame
+
+
+def _cells(text: str, quoted: bool) -> list[str]:
+    if quoted and '"' in text:
+        return next(csv.reader([text]))
+    return text.split(",")
+
+
+def _table_layout(info, header: list[str]) -> tuple[str, int, str]:
+    """Return (table name, entity column, counterpart) for a table header."""
+    first = header[0].strip().lower()
+    meta = info.metadata
+    if info.variant == "V4":
+        return "regional", 1, "all"
+    if info.variant == "V5":
+        return "top list", 3, "all"
+    if info.variant == "V6":
+        direction = meta.get("direction", "imports")
+        who = meta.get("supplier" if direction == "exports" else "recipient") or "all"
+        return direction, 0, "all" if who.lower() == "all" else who
+    if first.startswith("imports by"):
+        return "regional", 0, "all"
+    if first == "exports by":
+        return "exports", 0, "all"
+    if first == "supplier":
+        return "exports", 0, "all"
+    return "imports", 0, "all"

@@ -1,0 +1,204 @@
+"""The canonical frames: column names, dtypes and a validator.
+
+This module is the contract between the readers (which know SIPRI's formats) and everything
+downstream (which knows only these columns). Three frames exist:
+
+``deals``
+    One row per deal (what a trade register lists).
+``deliveries``
+    One row per deal and delivery year.
+``tiv``
+    TIV tables in long form: one row per entity, counterpart and year.
+
+All dtypes are pandas' nullable ones, so a SIPRI ``0`` (a volume between 0 and 0.5 million
+TIV) stays distinct from an empty cell (nothing identified), which is ``<NA>``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "DEALS",
+    "DELIVERIES",
+    "TIV",
+    "SCHEMAS",
+    "empty_frame",
+    "conform",
+    "validate",
+]
+
+#: One row per deal. ``source_line`` is the physical line where the record starts in the
+#: file (the first of its lines for a deliveries file), so every row can be traced back.
+DEALS: dict[str, str] = {
+    "deal_id": "Int64",
+    "recipient": "string",
+    "supplier": "string",
+    "order_year": "Int64",
+    "order_year_estimated": "boolean",
+    "number_ordered": "Int64",
+    "number_ordered_estimated": "boolean",
+    "designation": "string",
+    "description": "string",
+    "category": "string",
+    "number_delivered": "Int64",
+    "number_delivered_estimated": "boolean",
+    "delivery_years": "string",
+    "first_delivery_year": "Int64",
+    "last_delivery_year": "Int64",
+    "status": "string",
+    "status_estimated": "boolean",
+    "local_production": "boolean",
+    "comments": "string",
+    "tiv_per_unit": "Float64",
+    "tiv_order": "Float64",
+    "tiv_delivered": "Float64",
+    "source_line": "Int64",
+}
+
+#: One row per deal and delivery year. ``allocation`` is ``"sipri"`` when the file gave the
+#: per-year figures and ``"even"`` when a deal-level register was split by the package.
+DELIVERIES: dict[str, str] = {
+    "deal_id": "Int64",
+    "recipient": "string",
+    "supplier": "string",
+    "order_year": "Int64",
+    "order_year_estimated": "boolean",
+    "designation": "string",
+    "description": "string",
+    "category": "string",
+    "status": "string",
+    "local_production": "boolean",
+    "comments": "string",
+    "tiv_per_unit": "Float64",
+    "year": "Int64",
+    "year_estimated": "boolean",
+    "units": "Int64",
+    "units_estimated": "boolean",
+    "tiv": "Float64",
+    "allocation": "string",
+    "source_line": "Int64",
+}
+
+#: TIV tables, long. ``table`` is one of ``imports``, ``exports``, ``regional``,
+#: ``top list``, ``by category``; ``counterpart`` is ``"all"`` unless the file names one.
+TIV: dict[str, str] = {
+    "table": "string",
+    "entity": "string",
+    "counterpart": "string",
+    "year": "Int64",
+    "tiv": "Float64",
+    "under_half": "boolean",
+}
+
+SCHEMAS: dict[str, dict[str, str]] = {"deals": DEALS, "deliveries": DELIVERIES, "tiv": TIV}
+
+#: The status vocabulary every variant is mapped onto.
+STATUSES = ("New", "Second hand", "Second hand but modernized")
+
+
+def empty_frame(kind: str) -> pd.DataFrame:
+    """Return an empty frame of one of the canonical kinds.
+
+    Parameters
+    ----------
+    kind : {"deals", "deliveries", "tiv"}
+        Which frame.
+
+    Returns
+    -------
+    pandas.DataFrame
+        No rows, the canonical columns and dtypes.
+
+    Examples
+    --------
+    >>> empty_frame("tiv").dtypes["tiv"]
+    Float64Dtype()
+    """
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in _schema(kind).items()})
+
+
+def conform(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """Return ``frame`` with exactly the canonical columns, in order, with canonical dtypes.
+
+    Missing columns are added as all-``<NA>``; extra columns are dropped.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Columns named as in the schema.
+    kind : {"deals", "deliveries", "tiv"}
+        Which frame.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame; ``attrs`` are carried over.
+    """
+    schema = _schema(kind)
+    n = len(frame)
+    data = {}
+    for col, dtype in schema.items():
+        if col in frame.columns:
+            values = frame[col].array
+            data[col] = values if str(values.dtype) == dtype else values.astype(dtype)
+        else:
+            # all-missing, built by a fill-take (a list of n NAs is slow to convert)
+            data[col] = pd.array([], dtype=dtype).take(np.full(n, -1), allow_fill=True)
+    out = pd.DataFrame(data, copy=False)
+    out.attrs = dict(frame.attrs)
+    return out
+
+
+def validate(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """Check that ``frame`` is a canonical frame of ``kind``; return it unchanged.
+
+    Every violation is collected and reported at once.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The frame to check.
+    kind : {"deals", "deliveries", "tiv"}
+        Which frame it should be.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``frame`` itself, so the call chains with ``.pipe``.
+
+    Raises
+    ------
+    ValueError
+        Listing every missing column, wrong dtype and out-of-range value.
+
+    Examples
+    --------
+    >>> validate(empty_frame("deals"), "deals").shape
+    (0, 23)
+    """
+    schema = _schema(kind)
+    problems = []
+    missing = [c for c in schema if c not in frame.columns]
+    if missing:
+        problems.append(f"missing columns {missing}")
+    for col, dtype in schema.items():
+        if col in frame.columns and str(frame[col].dtype) != dtype:
+            problems.append(f"column {col!r} is {frame[col].dtype}, expected {dtype}")
+    for col in ("tiv", "tiv_per_unit", "tiv_order", "tiv_delivered"):
+        if col in frame.columns and (frame[col] < 0).any():
+            problems.append(f"negative values in {col!r}")
+    for col in ("units", "number_ordered", "number_delivered"):
+        if col in frame.columns and (frame[col] < 0).any():
+            problems.append(f"negative values in {col!r}")
+    if problems:
+        raise ValueError(f"not a canonical {kind} frame: " + "; ".join(problems))
+    return frame
+
+
+def _schema(kind: str) -> dict[str, str]:
+    try:
+        return SCHEMAS[kind]
+    except KeyError:
+        raise ValueError(f"kind must be one of {sorted(SCHEMAS)}, not {kind!r}") from None

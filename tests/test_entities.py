@@ -1,0 +1,244 @@
+"""Tests of arms.entities: the crosswalk table, name cases, harmonize() and real-file coverage."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from arms import entities, paths, readers
+from arms.entities import (
+    ENTITY_TYPES,
+    EntityCoverageWarning,
+    canonical_name,
+    entity_table,
+    harmonize,
+    lookup,
+)
+from arms.errors import UnknownEntityError
+
+DATA = Path(__file__).parent / "data"
+
+
+def _cases() -> list[dict]:
+    with (DATA / "entity_cases.tsv").open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+CASES = _cases()
+
+
+# --- the table ------------------------------------------------------------------------------
+
+
+def test_table_is_strict_and_typed():
+    table = entity_table()
+    assert all(str(t) == "string" for t in table.dtypes)
+    keys = table["sipri_name"].str.strip().str.casefold()
+    assert keys.is_unique
+    assert set(table["entity_type"]) <= set(ENTITY_TYPES)
+    iso = table["iso3"].dropna()
+    assert iso.str.fullmatch(r"[A-Z]{3}[A-Z]?").all()
+    assert table["sipri_code"].dropna().str.fullmatch(r"[A-Z]{3}").all()
+
+
+def test_table_is_a_copy():
+    table = entity_table()
+    table.loc[0, "canonical_name"] = "changed"
+    assert entity_table().loc[0, "canonical_name"] != "changed"
+
+
+def test_one_canonical_entity_has_one_iso3_and_type():
+    table = entity_table()
+    per_entity = table.groupby("canonical_name")[["iso3", "entity_type"]].nunique(dropna=False)
+    assert (per_entity <= 1).all().all()
+
+
+def test_type_follows_sipri_star_markers():
+    table = entity_table()
+    names = table["sipri_name"]
+    organisations = table.loc[names.str.endswith("**"), "entity_type"]
+    assert (organisations == "international organisation").all()
+    single = names.str.endswith("*") & ~names.str.endswith("**")
+    assert table.loc[single, "entity_type"].isin(["non-state armed actor"]).all()
+
+
+def test_sipri_codes_are_kept_apart_from_iso():
+    table = entity_table().set_index("sipri_name")
+    # SIPRI's legacy CHE is Chile, ISO's CHE is Switzerland: separate columns
+    assert table.loc["Chile", "sipri_code"] == "CHE"
+    assert table.loc["Chile", "iso3"] != table.loc["Chile", "sipri_code"]
+    assert pd.isna(table.loc["Switzerland", "sipri_code"])
+
+
+def test_loader_is_cached():
+    assert entities._load() is entities._load()
+
+
+# --- data-driven name cases (one row per case in tests/data/entity_cases.tsv) ---------------
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["sipri_name"].strip() for c in CASES])
+def test_name_case(case):
+    found = lookup(case["sipri_name"])
+    assert found is not None, f"{case['sipri_name']!r} not in the crosswalk"
+    name, iso3, etype = found
+    assert name == case["canonical_name"]
+    assert (None if pd.isna(iso3) else iso3) == (case["iso3"] or None)
+    assert etype == case["entity_type"]
+    assert canonical_name(case["sipri_name"]) == case["canonical_name"]
+
+
+def test_aliases_in_the_cases_join():
+    groups: dict[str, set[str]] = {}
+    for case in CASES:
+        groups.setdefault(case["canonical_name"], set()).add(case["sipri_name"])
+    joined = [names for names in groups.values() if len(names) > 1]
+    assert joined  # the case file does exercise aliases
+    for names in joined:
+        assert len({canonical_name(n) for n in names}) == 1
+
+
+def test_canonical_name_unknown_raises():
+    with pytest.raises(UnknownEntityError, match="Atlantis"):
+        canonical_name("Atlantis")
+
+
+def test_lookup_rejects_non_strings():
+    with pytest.raises(TypeError):
+        lookup(3)
+
+
+# --- harmonize -------------------------------------------------------------------------------
+
+
+def _deals() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "recipient": pd.array(
+                ["Azerbaijan", "Czech Republic", None, "Libya HoR*"], dtype="string"
+            ),
+            "supplier": pd.array(
+                ["Turkey", "Soviet Union", "Turkiye", "unknown supplier(s)"], dtype="string"
+            ),
+            "tiv_delivered": pd.array([1.0, 2.0, 3.0, None], dtype="Float64"),
+        }
+    )
+
+
+def test_harmonize_adds_three_columns_after_each_party_column():
+    out = harmonize(_deals())
+    assert list(out.columns) == [
+        "recipient",
+        "recipient_name",
+        "recipient_iso3",
+        "recipient_type",
+        "supplier",
+        "supplier_name",
+        "supplier_iso3",
+        "supplier_type",
+        "tiv_delivered",
+    ]
+    for col in out.columns[:-1]:
+        assert str(out[col].dtype) == "string"
+    assert out["supplier_name"].tolist()[:3] == ["Turkiye", "Soviet Union", "Turkiye"]
+    assert out["recipient_name"].isna().tolist() == [False, False, True, False]
+    assert out.attrs["entity_coverage"]["supplier"] == {"names": 4, "mapped": 4}
+
+
+def test_harmonize_is_pure():
+    deals = _deals()
+    before = deals.copy()
+    harmonize(deals)
+    pd.testing.assert_frame_equal(deals, before)
+
+
+def test_harmonize_raises_with_every_unknown_name():
+    deals = _deals()
+    deals.loc[0, "recipient"] = "Atlantis"
+    deals.loc[1, "supplier"] = "Ruritania"
+    with pytest.raises(UnknownEntityError) as info:
+        harmonize(deals)
+    assert info.value.names == ["Atlantis", "Ruritania"]
+
+
+def test_harmonize_warn_keeps_raw_names_and_reports_coverage():
+    deals = _deals()
+    deals.loc[0, "recipient"] = "Atlantis"
+    with pytest.warns(EntityCoverageWarning, match=r"recipient 2/3"):
+        out = harmonize(deals, errors="warn")
+    assert out.loc[0, "recipient_name"] == "Atlantis"
+    assert pd.isna(out.loc[0, "recipient_iso3"]) and pd.isna(out.loc[0, "recipient_type"])
+
+
+def test_harmonize_ignore_is_silent():
+    deals = _deals()
+    deals.loc[0, "recipient"] = "Atlantis"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        harmonize(deals, errors="ignore")
+
+
+def test_harmonize_tiv_counterpart_all_and_category_rows():
+    tiv = pd.DataFrame(
+        {
+            "table": ["imports", "imports", "by category"],
+            "entity": ["Azerbaijan", "Armenia", "Aircraft"],
+            "counterpart": ["all", "all", "all"],
+        },
+        dtype="string",
+    )
+    out = harmonize(tiv)
+    assert out["counterpart_type"].unique().tolist() == ["aggregate"]
+    assert out["entity_iso3"].tolist()[:2] == ["AZE", "ARM"]
+    assert pd.isna(out.loc[2, "entity_name"])  # a category, not a party
+
+
+def test_harmonize_explicit_columns_and_argument_checks():
+    out = harmonize(_deals(), columns=["supplier"])
+    assert "recipient_name" not in out.columns
+    with pytest.raises(ValueError, match="no column"):
+        harmonize(_deals(), columns=["entity"])
+    with pytest.raises(ValueError, match="errors"):
+        harmonize(_deals(), errors="coerce")
+    with pytest.raises(TypeError):
+        harmonize(["Turkey"])
+
+
+# --- every name in every shared SIPRI file maps ----------------------------------------------
+
+SHARED = paths.SHARED_SIPRI_DIR
+SHARED_FILES = (
+    sorted(p.name for p in SHARED.glob("*") if p.suffix != ".md") if SHARED.is_dir() else []
+)
+
+
+def _reader_for(name: str):
+    if re.match(r"(tradereg|dealsandtivs)", name):
+        return readers.read_trade_register
+    if re.match(r"(deliveries|apijson)", name):
+        return readers.read_deliveries
+    return readers.read_tiv_table
+
+
+@functools.cache
+def _frame(name: str) -> pd.DataFrame:
+    return _reader_for(name)(SHARED / name)
+
+
+@pytest.mark.skipif(not SHARED_FILES, reason="shared SIPRI files not available")
+@pytest.mark.parametrize("name", SHARED_FILES)
+def test_every_party_name_in_shared_files_maps(name):
+    frame = _frame(name)
+    out = harmonize(frame, errors="warn")
+    coverage = out.attrs["entity_coverage"]
+    print(name, ", ".join(f"{c} {v['mapped']}/{v['names']}" for c, v in coverage.items()))
+    assert coverage
+    for col, v in coverage.items():
+        assert v["mapped"] == v["names"], f"{name}: unmapped {col} names"
+    harmonize(frame)  # and the strict default does not raise
