@@ -307,7 +307,9 @@ def _load_text(p: Path, text: str, encoding: str, sha: str) -> Source:
     preamble = lines[:index]
     if index == 0 and variant != "V8":  # V8 never had a preamble
         quirks.append("no preamble")
-    if any(line != line.rstrip(";") for line in lines[index : index + 50]) and variant != "V7":
+    if delimiter != ";" and lines[index].rstrip().endswith(";"):
+        # spreadsheet re-saves pad the header as well as the data; a data line alone ending
+        # in ';' may be a comment, so only the header decides
         quirks.append("line padding")
     metadata = parse_preamble(preamble, variant)
     years = [int(c) for c in columns if re.fullmatch(r"\d{4}", c)]

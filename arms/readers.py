@@ -933,7 +933,7 @@ def parse_delivery_years(text: str | None) -> list[int]:
             elif 1900 <= b <= 2200:
                 years.add(b)
             continue
-        if re.fullmatch(r"\d{4}", part):
+        if re.fullmatch(r"\d{4}", part) and 1900 <= int(part) <= 2200:
             years.add(int(part))
     return sorted(years)
 

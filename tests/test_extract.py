@@ -10,7 +10,6 @@ import json
 import re
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
@@ -21,7 +20,7 @@ from arms.errors import ArmsError, SipriFormatError
 from arms.extract import extract, extract_summary
 from arms.formats import detect_format
 from arms.paths import SHARED_SIPRI_DIR
-from arms.readers import parse_delivery_years, read_deliveries, read_trade_register, read_tiv_table
+from arms.readers import parse_delivery_years, read_deliveries, read_tiv_table, read_trade_register
 
 DATA = Path(__file__).parent / "data"
 REGISTER = DATA / "extract_register.csv"
@@ -71,7 +70,7 @@ def test_register_round_trip_with_split_record(tmp_path):
     assert len(got) == 6
     # the split record is there, joined as the reader joins the original
     apc = got[got["designation"] == "APC-E"].iloc[0]
-    assert apc["comments"].endswith("refusal to export engines ")
+    assert apc["comments"].endswith("refusal to export engines")
     assert apc["tiv_delivered"] == 10
 
 
@@ -89,7 +88,7 @@ def test_register_bytes_are_the_sources_lines(tmp_path):
 
 
 def test_register_metadata_survives_the_extra_line(tmp_path):
-    out = extract(REGISTER, tmp_path / "x.csv", suppliers=["Ukraine"])
+    out = extract(REGISTER, tmp_path / "x.csv", suppliers=["Israel"])  # has a cp1252 byte
     before, after = detect_format(REGISTER), detect_format(out)
     assert (after.variant, after.header_line, after.encoding) == ("V1", 13, "cp1252")
     assert after.metadata == before.metadata
@@ -102,8 +101,10 @@ def test_register_last_record_split(tmp_path):
     # the Thailand record is the file's last one, and split over two lines
     out = extract(REGISTER, tmp_path / "x.csv", recipients=["Thailand"])
     assert out.read_bytes().endswith(b"after redesign\n,0.25,3.5,3.25\n")
-    same_rows(read_trade_register(out), deals_filter(read_trade_register(REGISTER),
-                                                    recipients=["Thailand"]))
+    same_rows(
+        read_trade_register(out),
+        deals_filter(read_trade_register(REGISTER), recipients=["Thailand"]),
+    )
 
 
 def test_register_crlf_split_record(tmp_path):
@@ -112,8 +113,10 @@ def test_register_crlf_split_record(tmp_path):
     crlf.write_bytes(REGISTER.read_bytes().replace(b"engines\n,", b"engines\r\n,"))
     out = extract(crlf, tmp_path / "x.csv", recipients=["Azerbaijan"])
     assert b"engines\r\n,0.5,10,10\n" in out.read_bytes()
-    same_rows(read_trade_register(out),
-              deals_filter(read_trade_register(crlf), recipients=["Azerbaijan"]))
+    same_rows(
+        read_trade_register(out),
+        deals_filter(read_trade_register(crlf), recipients=["Azerbaijan"]),
+    )
 
 
 def test_register_crlf_file_keeps_its_line_ends(tmp_path):
@@ -122,8 +125,9 @@ def test_register_crlf_file_keeps_its_line_ends(tmp_path):
     out = extract(crlf, tmp_path / "x.csv", recipients=["Georgia"])
     data = out.read_bytes()
     assert data.count(b"\n") == data.count(b"\r\n") == 14
-    same_rows(read_trade_register(out),
-              deals_filter(read_trade_register(crlf), recipients=["Georgia"]))
+    same_rows(
+        read_trade_register(out), deals_filter(read_trade_register(crlf), recipients=["Georgia"])
+    )
 
 
 def test_register_no_preamble_bom_copy(tmp_path):
@@ -135,8 +139,10 @@ def test_register_no_preamble_bom_copy(tmp_path):
     out = extract(copy, tmp_path / "x.csv", recipients=["Azerbaijan"])
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbfExtract of copy.csv made by arms")
-    same_rows(read_trade_register(out),
-              deals_filter(read_trade_register(copy), recipients=["Azerbaijan"]))
+    same_rows(
+        read_trade_register(out),
+        deals_filter(read_trade_register(copy), recipients=["Azerbaijan"]),
+    )
 
 
 def test_register_years_and_combined_filters(tmp_path):
@@ -171,8 +177,12 @@ def test_deliveries_round_trip(tmp_path):
     want = source[source["recipient"].isin(["Azerbaijan", "Armenia"])]
     same_rows(read_deliveries(out), want)
     # the register view of it agrees too
-    same_rows(read_trade_register(out), read_trade_register(DELIVERIES).pipe(
-        lambda d: d[d["recipient"].isin(["Azerbaijan", "Armenia"])]))
+    same_rows(
+        read_trade_register(out),
+        read_trade_register(DELIVERIES).pipe(
+            lambda d: d[d["recipient"].isin(["Azerbaijan", "Armenia"])]
+        ),
+    )
     assert detect_format(out).metadata == detect_format(DELIVERIES).metadata
 
 
@@ -258,7 +268,9 @@ def test_refuses_to_overwrite_source_and_other_variants(tmp_path):
     with pytest.raises(ArmsError, match="overwrite its source"):
         extract(copy, copy, recipients=["Armenia"])
     regional = tmp_path / "v4.csv"
-    regional.write_text(",,2022,2023,2022-2023,% of regional total\nAfrica,Regional total,1,2,3,100%\n")
+    regional.write_text(
+        ",,2022,2023,2022-2023,% of regional total\nAfrica,Regional total,1,2,3,100%\n"
+    )
     with pytest.raises(SipriFormatError, match="supports V1, V2, V3"):
         extract(regional, tmp_path / "x.csv", entities=["Africa"])
 
@@ -277,8 +289,21 @@ def test_extract_is_callable_from_the_package(tmp_path):
 
 def test_cli_json(tmp_path, capsys):
     dest = tmp_path / "x.csv"
-    argv = ["extract", str(REGISTER), "-o", str(dest), "--recipient", "Azerbaijan",
-            "--recipient", "Armenia", "--from", "1990", "--to", "2024", "--json"]
+    argv = [
+        "extract",
+        str(REGISTER),
+        "-o",
+        str(dest),
+        "--recipient",
+        "Azerbaijan",
+        "--recipient",
+        "Armenia",
+        "--from",
+        "1990",
+        "--to",
+        "2024",
+        "--json",
+    ]
     assert main(argv) == 0
     out = json.loads(capsys.readouterr().out)
     assert {"source", "dest", "variant", "records_in", "records_out", "share"} <= set(out)
@@ -286,13 +311,28 @@ def test_cli_json(tmp_path, capsys):
     assert out["share"] == pytest.approx(0.6)
     assert out["dest"] == str(dest) and dest.exists()
     line = dest.read_text(encoding="cp1252").splitlines()[11]
-    assert "arms extract extract_register.csv --recipient Azerbaijan --recipient Armenia " \
+    assert (
+        "arms extract extract_register.csv --recipient Azerbaijan --recipient Armenia "
         "--from 1990 --to 2024; 6 of 10 records (60%)" in line
+    )
 
 
 def test_cli_human_and_errors(tmp_path, capsys):
-    assert main(["extract", str(TABLE), "-o", str(tmp_path / "t.csv"), "--entity", "Turkey",
-                 "--note", "See README."]) == 0
+    assert (
+        main(
+            [
+                "extract",
+                str(TABLE),
+                "-o",
+                str(tmp_path / "t.csv"),
+                "--entity",
+                "Turkey",
+                "--note",
+                "See README.",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert out.startswith(f"wrote {tmp_path / 't.csv'}: 1 of 6 records (17%)")
     assert "Not an original SIPRI export. See README." in (tmp_path / "t.csv").read_text()
@@ -305,12 +345,14 @@ def test_cli_human_and_errors(tmp_path, capsys):
 # --------------------------------------------------------------------------------------
 # the real SIPRI files (development machines only)
 
+AZ_ARM = {"recipients": ["Azerbaijan", "Armenia"]}
 REAL = [
-    ("tradereg-newportal-MJHofmann-1.csv", read_trade_register, {"recipients": ["Azerbaijan", "Armenia"]}),
+    ("tradereg-newportal-MJHofmann-1.csv", read_trade_register, AZ_ARM),
     ("tradereg-newportal-MJHofmann-1.csv", read_trade_register, {"suppliers": ["Israel"]}),
     ("tradereg-newportal-MJHofmann-1.csv", read_trade_register, {"recipients": ["Thailand"]}),
-    ("deliveries-newportal-lucacasu-1.csv", read_deliveries, {"recipients": ["Azerbaijan", "Armenia"]}),
-    ("tivvalues-newportal-import-MJHofmann-1.csv", read_tiv_table, {"entities": ["Azerbaijan", "Armenia"]}),
+    ("deliveries-newportal-lucacasu-1.csv", read_deliveries, AZ_ARM),
+    ("tivvalues-newportal-import-MJHofmann-1.csv", read_tiv_table,
+     {"entities": ["Azerbaijan", "Armenia"]}),
     ("tivvalues-newportal-export-AndreiTeodorPetre-1.csv", read_tiv_table,
      {"entities": ["Israel", "Turkiye", "Russia"]}),
 ]  # fmt: skip
@@ -329,15 +371,21 @@ def test_real_files_round_trip(tmp_path, name, reader, kwargs):
             t["label"] for t in source.attrs["totals"]
         ][:1]
     else:
-        col, names = ("recipient", kwargs.get("recipients")) if "recipients" in kwargs else (
-            "supplier", kwargs.get("suppliers"))
+        col, names = (
+            ("recipient", kwargs.get("recipients"))
+            if "recipients" in kwargs
+            else ("supplier", kwargs.get("suppliers"))
+        )
         want = source[source[col].isin(names)]
     assert len(want)
     same_rows(got, want)
     before, after = detect_format(path), detect_format(out)
-    assert after.metadata == before.metadata and after.encoding == before.encoding
+    assert after.metadata == before.metadata
+    # the bytes are the source's; an all-ASCII extract of a cp1252 file reads as UTF-8
+    assert after.encoding == before.encoding or out.read_bytes().isascii()
     # every line but the added one is a line of the source, in the source's order
     src_lines = lines_of(path.read_bytes())
     ext_lines = [x for x in lines_of(out.read_bytes()) if not x.startswith(b"Extract of ")]
-    positions = [src_lines.index(x) for x in ext_lines if x.strip()]
-    assert np.all(np.diff(positions) > 0)
+    pos = -1
+    for x in ext_lines:  # (identical deals occur, so search forward from the last match)
+        pos = src_lines.index(x, pos + 1)
