@@ -153,12 +153,23 @@ class FormatInfo:
 
 @dataclass
 class Source:
-    """A decoded file, ready for the readers: its lines and what :func:`detect_format` saw."""
+    """A decoded file, ready for the readers: its text (or JSON records) and what was seen."""
 
     info: FormatInfo
-    lines: list[str] | None = None  # text files: physical lines without EOL characters
+    text: str | None = None  # text files: decoded, line breaks normalised to "\n"
+    data_offset: int = 0  # index in ``text`` of the first character after the header line
     records: list | None = None  # JSON: the array of objects
-    raw_rows: list[list[str]] | None = None  # XLSX: cell texts per row
+    _lines: list[str] | None = field(default=None, repr=False)
+
+    @property
+    def lines(self) -> list[str]:
+        """Physical lines without line-break characters (split on first use)."""
+        if self._lines is None:
+            lines = self.text.split("\n") if self.text is not None else []
+            if lines and lines[-1] == "":
+                lines.pop()
+            self._lines = lines
+        return self._lines
 
 
 def detect_format(path: str | os.PathLike) -> FormatInfo:
@@ -287,11 +298,10 @@ def _load_text(p: Path, text: str, encoding: str, sha: str) -> Source:
             quirks.append("crlf")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
+    # only the top of the file is needed to recognise it; the readers take the rest
+    lines = text.split("\n", _MAX_PREAMBLE)[:_MAX_PREAMBLE]
     variant, index = None, None
-    for i, line in enumerate(lines[:_MAX_PREAMBLE]):
+    for i, line in enumerate(lines):
         variant = _match_header(line)
         if variant:
             index = i
@@ -328,7 +338,8 @@ def _load_text(p: Path, text: str, encoding: str, sha: str) -> Source:
         quirks=tuple(quirks),
         sha256=sha,
     )
-    return Source(info=info, lines=lines)
+    offset = sum(len(line) + 1 for line in lines[: index + 1])
+    return Source(info=info, text=text, data_offset=min(offset, len(text)))
 
 
 def _split(line: str, delimiter: str, *, quoted: bool) -> list[str]:

@@ -320,22 +320,110 @@ def _read(path, *, errors: str, want: str) -> tuple[Source, pd.DataFrame]:
 # records: physical lines -> rows of fields, split records repaired
 
 
-def _records(src: Source, rejects: _Rejects) -> tuple[dict[str, np.ndarray], list[int], list[str]]:
-    """Return the data as text columns, the 1-based line each record starts on, and its text.
+def _records(src: Source, rejects: _Rejects) -> tuple[dict[str, np.ndarray], list[int], object]:
+    """Return the data as text columns, the 1-based line each record starts on, and a
+    function giving a record's text (for messages).
 
-    Split records are repaired first (FORMATS Q1 and its re-saved form). Regular lines, the
-    overwhelming majority, go straight to pandas' C parser; only irregular ones are handled
-    in Python.
+    Split records are repaired (FORMATS Q1 and its re-saved two-row form). A clean,
+    unquoted file goes to pandas' C parser in one piece and only its irregular rows are
+    looked at in Python; quoted, padded or damaged files take the row-by-row path.
     """
     info = src.info
+    if info.variant != "V8" and info.container == "text" and "line padding" not in info.quirks:
+        fast = _records_fast(src, rejects)
+        if fast is not None:
+            return fast
+    return _records_slow(src, rejects)
+
+
+def _records_fast(src: Source, rejects: _Rejects):
+    info = src.info
     names = _FIELDS[info.variant]
-    n = len(names)
+    n, delim = len(names), info.delimiter
+    body = src.text[src.data_offset :].rstrip("\n")
+    base = info.header_line + 1
+    if not body:
+        return {name: np.array([], dtype=object) for name in names}, [], None
+    if "\n\n" in body:
+        return None  # blank lines or a footer: row numbers would drift; go line by line
+    # The C parser pads short rows with empty fields, which would hide a split record. An
+    # end marker after every line shows where each row really ends: a row whose marker is
+    # not in the extra last column is short.
+    end = "\x01"
+    body = body.replace("\n", delim + end + "\n") + delim + end
+    try:
+        frame = pd.read_csv(
+            io.StringIO(body),
+            sep=delim,
+            header=None,
+            names=[*names, "_end"],
+            dtype=object,
+            na_filter=False,
+            quoting=csv.QUOTE_NONE,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError):
+        return None  # a line with too many fields: the slow path names it
+    cols = {name: frame[name].to_numpy() for name in names}
+    m = len(frame)
+    lines = base + np.arange(m)
+    # rows the C parser filled up (fewer fields than the header) or that continue the
+    # record above them (empty first field): the only ones that need a closer look
+    short = frame["_end"].to_numpy() != end
+    odd = np.flatnonzero(short | (cols[names[0]] == ""))
+
+    def fields_of(i: int) -> list[str]:
+        row = [cols[name][i] for name in names]
+        return row[: row.index(end)] if end in row else row
+
+    if len(odd) == 0:
+        return cols, lines, lambda i: delim.join(fields_of(i))
+    windows: list[list[int]] = []
+    for j in odd.tolist():
+        if windows and j <= windows[-1][-1] + 1:
+            windows[-1].append(j)
+        else:
+            head = j - 1 if j > 0 and cols[names[0]][j] == "" else j
+            if windows and head <= windows[-1][-1]:
+                windows[-1].append(j)
+            else:
+                windows.append(sorted({head, j}))
+    keep = np.ones(m, dtype=bool)
+    extra_rows, extra_lines, extra_keys = [], [], []
+    for window in windows:
+        keep[window] = False
+        rows, starts = _assemble(
+            [fields_of(i) for i in window],
+            [int(lines[i]) for i in window],
+            info,
+            rejects,
+            last_line=base + m - 1,
+        )
+        for k, (row, line) in enumerate(zip(rows, starts, strict=True)):
+            extra_rows.append(row)
+            extra_lines.append(line)
+            extra_keys.append(window[0] + k / (len(rows) + 1))
+    order = np.argsort(
+        np.concatenate([np.flatnonzero(keep).astype(float), np.asarray(extra_keys, float)]),
+        kind="stable",
+    )
+    out = {}
+    for c, name in enumerate(names):
+        extra = np.array([r[c] for r in extra_rows], dtype=object)
+        out[name] = np.concatenate([cols[name][keep], extra])[order]
+    out_lines = np.concatenate([lines[keep], np.asarray(extra_lines, dtype=np.int64)])[order]
+    return out, out_lines, lambda i: delim.join(str(out[name][i]) for name in names)
+
+
+def _records_slow(src: Source, rejects: _Rejects):
+    info = src.info
+    names = _FIELDS[info.variant]
     delim = info.delimiter
-    from_xlsx = info.container == "xlsx"
-    quoted = info.variant == "V8" or from_xlsx
+    quoted = info.variant == "V8" or info.container == "xlsx"
     start = info.header_line  # 0-based index of the first data line
     lines = src.lines
-    raw: list[list[str] | str] = []
+    items: list[list[str]] = []
     numbers: list[int] = []
     if quoted:
         reader = csv.reader((x + "\n" for x in lines[start:]), delimiter=delim)
@@ -345,27 +433,40 @@ def _records(src: Source, rejects: _Rejects) -> tuple[dict[str, np.ndarray], lis
                 if extra:
                     # a quoted field spanning lines: its line break reads as a space
                     row = [f.replace("\n", " ").strip() if "\n" in f else f for f in row]
-                raw.append(row)
+                items.append(row)
                 numbers.append(start + reader.line_num - extra)
         except csv.Error as exc:
             line_no = start + reader.line_num
             rejects.add(line_no, f"unreadable quoting ({exc})", lines[line_no - 1])
     else:
-        raw = lines[start:]
-        if "line padding" in info.quirks:
-            raw = [strip_padding(x) for x in raw]  # spreadsheet re-saves pad with ';'
-        numbers = list(range(start + 1, len(lines) + 1))
+        padded = "line padding" in info.quirks
+        for i in range(start, len(lines)):
+            # spreadsheet re-saves pad lines with ';'
+            items.append((strip_padding(lines[i]) if padded else lines[i]).split(delim))
+            numbers.append(i + 1)
+    rows, starts = _assemble(items, numbers, info, rejects, last_line=len(lines))
+    columns = (
+        {
+            name: np.array(col, dtype=object)
+            for name, col in zip(names, zip(*rows, strict=True), strict=True)
+        }
+        if rows
+        else {name: np.array([], dtype=object) for name in names}
+    )
+    return columns, starts, lambda i: delim.join(rows[i])
 
-    texts: list[str] = []
-    rows: list[list[str]] = []  # quoted path only
+
+def _assemble(items: list[list[str]], numbers: list[int], info, rejects: _Rejects, last_line: int):
+    """Turn physical rows of fields into records: repair splits, drop blanks and footers."""
+    n = len(_FIELDS[info.variant])
+    from_xlsx = info.container == "xlsx"
+    rows: list[list[str]] = []
     starts: list[int] = []
-    total = len(raw)
-
-    def handle(i: int) -> int | None:
-        """Take the record that starts at raw[i]; return the next index (None: stop)."""
-        item, line_no = raw[i], numbers[i]
+    total = len(items)
+    i = 0
+    while i < total:
+        fields, line_no = items[i], numbers[i]
         i += 1
-        fields = item if quoted else item.split(delim)
         if len(fields) > n:
             fields = _trim_padding(fields, n)
         elif from_xlsx and 1 < len(fields) < n:
@@ -373,121 +474,41 @@ def _records(src: Source, rejects: _Rejects) -> tuple[dict[str, np.ndarray], lis
             # split record then takes the re-saved two-row form handled below)
             fields = fields + [""] * (n - len(fields))
         if not any(f.strip(" ;") for f in fields):
-            return i  # blank line, or a spacer row of empty fields
+            continue  # blank line, or a spacer row of empty fields
         if _FOOTER.match(fields[0]):
-            return None  # V7's copyright footer ends the data
+            break  # V7's copyright footer ends the data
         # FORMATS Q1: a line break inside Comments splits a record; join the pieces (the
         # break sat at a field's end, so a space stands in for it) until n fields.
-        while len(fields) < n and i < total:
-            nxt = raw[i] if quoted else raw[i].split(delim)
-            if _is_record_start(nxt, info.variant):
-                break
+        while len(fields) < n and i < total and not _is_record_start(items[i], info.variant):
+            nxt = items[i]
             fields = fields[:-1] + [fields[-1] + " " + nxt[0]] + nxt[1:]
             i += 1
             if len(fields) > n:
                 fields = _trim_padding(fields, n)
         if len(fields) != n:
             what = "fewer" if len(fields) < n else "more"
-            hint = (
-                " (the file ends mid-record: truncated?)" if i >= total and what == "fewer" else ""
-            )
+            truncated = what == "fewer" and numbers[i - 1] == last_line
+            hint = " (the file ends mid-record: truncated?)" if truncated else ""
             rejects.add(
                 line_no,
                 f"expected {n} fields, found {len(fields)} ({what} than the "
                 f"{info.variant} header){hint}",
-                lines[line_no - 1] if line_no - 1 < len(lines) else "",
+                info.delimiter.join(fields),
             )
-            return i
-        if info.variant == "V1" and starts and _is_resaved_tail(fields, _last(texts, rows, delim)):
+            continue
+        if info.variant == "V1" and rows and _is_resaved_tail(fields, rows[-1]):
             # A spreadsheet re-save turned a split record into two padded rows: the numbers
             # of the tail belong in the previous row's empty TIV fields.
-            merged = _last(texts, rows, delim)[:13] + fields[1:4]
-            if quoted:
-                rows[-1] = merged
-            else:
-                texts[-1] = delim.join(merged)
-            return i
-        if quoted:
-            rows.append(fields)
-        else:
-            texts.append(delim.join(fields))
+            rows[-1] = rows[-1][:13] + fields[1:4]
+            continue
+        rows.append(fields)
         starts.append(line_no)
-        return i
-
-    body = None
-    if quoted:
-        irregular = range(total)
-    else:
-        # Regular lines (the right number of fields, a first field) go to the C parser as
-        # they are; only the others are looked at one by one.
-        counts = np.fromiter(map(str.count, raw, repeat(delim)), dtype=np.int64, count=total)
-        irregular = np.flatnonzero(counts != n - 1).tolist()
-        body = "\n".join(raw)
-        if body.startswith(delim) or "\n" + delim in body:
-            # lines starting with an empty field (continuations of split records): find
-            # them by position instead of testing every line
-            heads, pos = set(), body.find("\n" + delim)
-            if body.startswith(delim):
-                heads.add(0)
-            while pos >= 0:
-                heads.add(body.count("\n", 0, pos + 1))
-                pos = body.find("\n" + delim, pos + 1)
-            irregular = sorted(set(irregular) | heads)
-        if irregular:
-            body = None
-    i = 0
-    for j in irregular:
-        if j < i:
-            continue  # consumed as part of an earlier split record
-        if not quoted:
-            texts.extend(raw[i:j])
-            starts.extend(numbers[i:j])
-        nxt = handle(j)
-        if nxt is None:
-            i = total
-            break
-        i = nxt
-    if not quoted:
-        texts.extend(raw[i:])
-        starts.extend(numbers[i:])
-    if quoted:
-        texts = [delim.join(r) for r in rows]
-        columns = (
-            {
-                name: np.array(col, dtype=object)
-                for name, col in zip(names, zip(*rows, strict=True), strict=True)
-            }
-            if rows
-            else {name: np.array([], dtype=object) for name in names}
-        )
-    else:
-        columns = _parse_unquoted(texts, names, delim, body)
-    return columns, starts, texts
+    return rows, starts
 
 
 def _extra_lines(row: list[str]) -> int:
     # csv.reader's line_num is the last line a record used; quoted fields may span lines.
     return sum(f.count("\n") for f in row)
-
-
-def _last(texts: list[str], rows: list[list[str]], delim: str) -> list[str]:
-    return rows[-1] if rows else texts[-1].split(delim)
-
-
-def _parse_unquoted(texts: list[str], names: tuple[str, ...], delim: str, body=None) -> dict:
-    if not texts:
-        return {name: np.array([], dtype=object) for name in names}
-    frame = pd.read_csv(
-        io.StringIO(body if body is not None else "\n".join(texts)),
-        sep=delim,
-        header=None,
-        names=list(names),
-        dtype=object,
-        na_filter=False,
-        quoting=csv.QUOTE_NONE,
-        engine="c",
-    )
-    return {name: frame[name].to_numpy() for name in names}
 
 
 def _trim_padding(fields: list[str], n: int) -> list[str]:
@@ -527,11 +548,11 @@ class _Cells:
     lists), which keeps the reader close to the C parser's speed.
     """
 
-    def __init__(self, columns: dict[str, np.ndarray], lines: list[int], texts: list[str]):
+    def __init__(self, columns: dict[str, np.ndarray], lines, row_text):
         self.cols = columns
         self.size = len(lines)
         self.lines = np.asarray(lines, dtype=np.int64)
-        self.texts = texts
+        self.row_text = row_text
         self.bad = np.zeros(self.size, dtype=bool)
         self.reasons: dict[int, str] = {}
         self._codes: dict[str, tuple[np.ndarray, list[str]]] = {}
@@ -539,14 +560,12 @@ class _Cells:
     def codes(self, name: str) -> tuple[np.ndarray, list[str]]:
         """Return the column's codes and its distinct values, stripped."""
         if name not in self._codes:
-            col = self.cols[name]
-            if col.dtype.kind == "f":
-                col = np.where(np.isnan(col), "", col.astype(str))
-            codes, uniques = pd.factorize(col, use_na_sentinel=False)
-            self._codes[name] = (
-                codes,
-                ["" if (u is None or u != u) else str(u).strip() for u in uniques],
-            )
+            codes, uniques = pd.factorize(self.cols[name])
+            values = [u.strip() if isinstance(u, str) else "" for u in uniques]
+            if len(codes) and codes.min() < 0:  # a missing cell (slow path only) reads as ""
+                codes = np.where(codes < 0, len(values), codes)
+                values.append("")
+            self._codes[name] = (codes, values)
         return self._codes[name]
 
     def convert(self, name: str, fn, expected: str, dtype: str) -> pd.Series:
@@ -571,9 +590,9 @@ class _Cells:
         return pd.Series(pd.array(values, dtype=dtype).take(codes), copy=False)
 
     def text(self, name: str) -> pd.Series:
-        codes, uniques = self.codes(name)
-        values = pd.array([u or None for u in uniques], dtype="string")
-        return pd.Series(values.take(codes), copy=False)
+        # text is mostly distinct (comments): strip every cell rather than factorise
+        values = [(v.strip() or None) if isinstance(v, str) else None for v in self.cols[name]]
+        return pd.Series(pd.array(values, dtype="string"), copy=False)
 
     def number(self, name: str, *, integer: bool = False, year: bool = False) -> pd.Series:
         col = self.cols[name]
@@ -647,7 +666,7 @@ class _Cells:
 
     def finish(self, frame: pd.DataFrame, rejects: _Rejects) -> pd.DataFrame:
         for idx in sorted(self.reasons):
-            rejects.add(int(self.lines[idx]), self.reasons[idx], self.texts[idx])
+            rejects.add(int(self.lines[idx]), self.reasons[idx], self.row_text(idx))
         frame["source_line"] = pd.array(self.lines, dtype="Int64")
         if not self.bad.any():
             return frame
@@ -670,6 +689,8 @@ def _v1_years(c: _Cells) -> tuple[pd.Series, pd.Series, pd.Series]:
     def years(u: str) -> list[int]:
         if u == "":
             return []
+        if len(u) == 4 and u.isdigit():
+            return [int(u)]
         if not _RE_V1_YEARS.fullmatch(u):
             raise ValueError(u)
         return [int(y) for y in re.findall(r"\d{4}", u)]

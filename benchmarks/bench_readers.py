@@ -1,0 +1,155 @@
+"""Reader performance, reported as ratios measured in one run (these machines are noisy).
+
+Targets (issue 3):
+
+1. ``read_trade_register`` on the full Oct 2024 register within 2x a bare
+   ``pandas.read_csv(..., skiprows=11, encoding="cp1252", on_bad_lines="skip")`` of the same
+   file (medians of 5, interleaved, one process);
+2. a synthetic 100x register (built here in a temporary folder, never committed): time per
+   row within 1.25x of the 1x case, and peak memory under 3x the resulting frame's size;
+3. ``import arms`` costs at most 1.5x ``import pandas`` (fresh interpreters, medians).
+
+Usage: ``python benchmarks/bench_readers.py [--scale 100] [--repeat 5] [--json]``.
+The full SIPRI register comes from ``../shared/sipri`` (``ARMS_SHARED_SIPRI`` overrides).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+import pandas as pd
+
+import arms
+
+REGISTER = "tradereg-newportal-MJHofmann-1.csv"
+
+
+def _median_time(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bench_vs_pandas(path: Path, repeat: int) -> dict:
+    """Time the reader against a bare pandas read of the same file, interleaved."""
+    ours, bare = [], []
+    for _ in range(repeat):
+        bare.append(
+            _median_time(
+                lambda: pd.read_csv(path, skiprows=11, encoding="cp1252", on_bad_lines="skip"),
+                1,
+            )
+        )
+        ours.append(_median_time(lambda: arms.read_trade_register(path), 1))
+    a, b = statistics.median(ours), statistics.median(bare)
+    return {"arms_s": a, "pandas_s": b, "ratio": a / b, "target": 2.0}
+
+
+def _synthetic(path: Path, scale: int, out: Path) -> int:
+    """Write a register of ``scale`` copies of the data lines of ``path``; return its records."""
+    lines = path.read_bytes().split(b"\n")
+    head, body = lines[:12], [x for x in lines[12:] if x]
+    with out.open("wb") as f:
+        f.write(b"\n".join(head) + b"\n")
+        for _ in range(scale):
+            f.write(b"\n".join(body) + b"\n")
+    return len(arms.read_trade_register(path)) * scale
+
+
+def bench_scaling(path: Path, scale: int, repeat: int) -> dict:
+    """Time per row at 1x and ``scale``x, and peak memory against the frame's size."""
+    with tempfile.TemporaryDirectory() as tmp:
+        big = Path(tmp) / f"register-x{scale}.csv"
+        records = _synthetic(path, scale, big)
+        small_rows = records // scale
+        t1 = _median_time(lambda: arms.read_trade_register(path), repeat)
+        t_big = _median_time(lambda: arms.read_trade_register(big), max(1, repeat // 2))
+        gc.collect()
+        tracemalloc.start()
+        frame = arms.read_trade_register(big)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert len(frame) == records, (len(frame), records)
+        size = int(frame.memory_usage(deep=True).sum())
+        del frame
+    per_row_1 = t1 / small_rows
+    per_row_big = t_big / records
+    return {
+        "scale": scale,
+        "rows": records,
+        "seconds_1x": t1,
+        f"seconds_{scale}x": t_big,
+        "per_row_ratio": per_row_big / per_row_1,
+        "per_row_target": 1.25,
+        "frame_mb": size / 1e6,
+        "peak_mb": peak / 1e6,
+        "peak_ratio": peak / size,
+        "peak_target": 3.0,
+    }
+
+
+def _import_time(module: str, repeat: int) -> float:
+    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+    runs = []
+    for _ in range(repeat):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        runs.append(float(out.stdout.strip()))
+    return statistics.median(runs)
+
+
+def bench_import(repeat: int) -> dict:
+    """Median import time of arms and of pandas, each in fresh interpreters."""
+    pandas_s, arms_s = [], []
+    for _ in range(repeat):
+        pandas_s.append(_import_time("pandas", 1))
+        arms_s.append(_import_time("arms", 1))
+    a, p = statistics.median(arms_s), statistics.median(pandas_s)
+    return {"arms_s": a, "pandas_s": p, "ratio": a / p, "target": 1.5}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    path = arms.paths.SHARED_SIPRI_DIR / REGISTER
+    if not path.is_file():
+        print(f"skipped: {path} not found (set ARMS_SHARED_SIPRI)", file=sys.stderr)
+        return 0
+    results = {
+        "read_vs_pandas": bench_vs_pandas(path, args.repeat),
+        "import": bench_import(args.repeat),
+        "scaling": bench_scaling(path, args.scale, args.repeat),
+    }
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return 0
+    r, i, s = results["read_vs_pandas"], results["import"], results["scaling"]
+    print(f"read_trade_register, 28k deals: {r['arms_s'] * 1e3:.1f} ms vs pandas.read_csv "
+          f"{r['pandas_s'] * 1e3:.1f} ms -> {r['ratio']:.2f}x (target <= 2x)")
+    print(f"import arms {i['arms_s'] * 1e3:.0f} ms vs import pandas {i['pandas_s'] * 1e3:.0f} ms"
+          f" -> {i['ratio']:.2f}x (target <= 1.5x)")
+    big_s = s[f"seconds_{s['scale']}x"]
+    print(f"{s['scale']}x register ({s['rows']:,} rows): {big_s:.1f} s; "
+          f"time per row {s['per_row_ratio']:.2f}x the 1x case (target <= 1.25x); peak memory "
+          f"{s['peak_mb']:.0f} MB = {s['peak_ratio']:.2f}x the frame's {s['frame_mb']:.0f} MB "
+          f"(target < 3x)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
