@@ -12,6 +12,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 LAB_ARGS ?=
+REPORT_ARGS ?=
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
 PYPROJECT_SHA := $(shell $(PYTHON) -c 'import hashlib; print(hashlib.sha256(open("pyproject.toml", "rb").read()).hexdigest()[:16])' 2>/dev/null)
@@ -25,7 +26,7 @@ help: ## list the targets
 	@echo
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo
-	@echo "Variables: PYTHON=$(PYTHON) (3.11+, used to create .venv), PYTEST_ARGS, LAB_ARGS"
+	@echo "Variables: PYTHON=$(PYTHON) (3.11+, used to create .venv), PYTEST_ARGS, REPORT_ARGS, LAB_ARGS"
 
 install: $(STAMP) ## create .venv and install arms with its test tools (done for you by other targets)
 
@@ -54,10 +55,10 @@ test: $(STAMP) ## lint + the whole test suite (doctests and notebooks included);
 	exit $$status
 
 report: $(STAMP) ## the main job: build the static report from the bundled data into reports/
-	$(BIN)/arms report
+	$(BIN)/arms report $(REPORT_ARGS)
 
 lab: $(STAMP) ## JupyterLab on notebooks/ with the project kernel
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 clean-notebooks: $(STAMP) ## clear outputs and execution counts of notebooks/*.ipynb (do it before committing)
 ifneq ($(NOTEBOOKS),)

@@ -17,7 +17,7 @@ import importlib
 __version__ = "0.1.0"
 
 # public name -> module that defines it
-_EXPORTS: dict[str, str] = {
+_EXPORTS: dict[str, str | None] = {
     # errors
     "ArmsError": "errors",
     "SipriFormatError": "errors",
@@ -31,15 +31,20 @@ _EXPORTS: dict[str, str] = {
     "read_deliveries": "readers",
     "read_tiv_table": "readers",
     "parse_delivery_years": "readers",
+    "split_deals": "readers",
+    "group_deliveries": "readers",
+    "inspect_file": "cli_inspect",
     # schema
     "validate": "schema",
     # entities, categories, search
     "harmonize": "entities",
+    "canonical_name": "entities",
     "entity_table": "entities",
     "categorize": "categories",
     "category_table": "categories",
     "find_deals": "search",
     "parse_deal_value": "search",
+    "deal_values": "search",
     # analysis
     "supplier_shares": "analysis",
     "period_table": "analysis",
@@ -47,8 +52,12 @@ _EXPORTS: dict[str, str] = {
     "concentration": "analysis",
     "leading_supplier": "analysis",
     "compare_recipients": "analysis",
+    "supplier_to_recipients": "analysis",
     "customer_rank": "analysis",
+    "category_matrix": "analysis",
+    "flows": "analysis",
     "deal_timelines": "analysis",
+    "deal_keys": "analysis",
     "reconcile": "analysis",
     "release_diff": "analysis",
     "EVENTS": "analysis",
@@ -59,9 +68,14 @@ _EXPORTS: dict[str, str] = {
     "fetch_register": "fetch",
     "fetch_deliveries": "fetch",
     "fetch_tiv": "fetch",
-    "extract": "extract",
-    # paths
+    "extract": "excerpt",
+    # submodules
     "paths": None,
+    "analysis": None,
+    "plotting": None,
+    "report": None,
+    "narrative": None,
+    "bundle": None,
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

@@ -16,7 +16,7 @@ __all__ = ["main", "emit"]
 
 # Modules that provide ``register(subparsers)``; each adds one or more sub-commands whose
 # parser has ``func`` set to a callable taking the parsed args and returning an exit code.
-_COMMAND_MODULES = ("cli_inspect", "cli_deals", "cli_shares", "extract", "report", "fetch")
+_COMMAND_MODULES = ("cli_inspect", "cli_deals", "cli_shares", "excerpt", "report", "fetch")
 
 
 def build_parser() -> argparse.ArgumentParser:

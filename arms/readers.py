@@ -20,7 +20,6 @@ import os
 import re
 import warnings
 from dataclasses import dataclass, field
-from itertools import repeat
 
 import numpy as np
 import pandas as pd
@@ -321,10 +320,10 @@ def _read(path, *, errors: str, want: str) -> tuple[Source, pd.DataFrame]:
 
 
 def _records(src: Source, rejects: _Rejects) -> tuple[dict[str, np.ndarray], list[int], object]:
-    """Return the data as text columns, the 1-based line each record starts on, and a
-    function giving a record's text (for messages).
+    """Return the data as text columns, record start lines and a record-text function.
 
-    Split records are repaired (FORMATS Q1 and its re-saved two-row form). A clean,
+    The lines are 1-based physical line numbers; the function gives a record's text for
+    messages. Split records are repaired (FORMATS Q1 and its re-saved two-row form). A clean,
     unquoted file goes to pandas' C parser in one piece and only its irregular rows are
     looked at in Python; quoted, padded or damaged files take the row-by-row path.
     """
@@ -339,7 +338,7 @@ def _records(src: Source, rejects: _Rejects) -> tuple[dict[str, np.ndarray], lis
 def _records_fast(src: Source, rejects: _Rejects):
     info = src.info
     names = _FIELDS[info.variant]
-    n, delim = len(names), info.delimiter
+    delim = info.delimiter
     body = src.text[src.data_offset :].rstrip("\n")
     base = info.header_line + 1
     if not body:

@@ -45,7 +45,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
@@ -127,11 +127,11 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-def collect_figure(fig: Any, name: str) -> list[Path]:
-    """Save a figure for the report's ``figures/`` folder; return the files written.
+def collect_figure(fig: Any, name: str) -> None:
+    """Save a figure (PNG and SVG) into the report's ``figures/`` folder.
 
-    Outside a report build (``$ARMS_REPORT_FIGURES`` unset) this does nothing and returns an
-    empty list, so notebooks call it unconditionally.
+    Outside a report build (``$ARMS_REPORT_FIGURES`` unset) this does nothing, so notebooks
+    call it unconditionally. It returns nothing, so a cell ending with it shows no output.
 
     Parameters
     ----------
@@ -141,35 +141,29 @@ def collect_figure(fig: Any, name: str) -> list[Path]:
         A short name; the file is ``<slug of name>.png`` (and ``.svg``), the index shows the
         name as the caption.
 
-    Returns
-    -------
-    list of pathlib.Path
-        The PNG and SVG files, or ``[]`` outside a report build.
-
     Examples
     --------
     >>> import os
     >>> os.environ.pop("ARMS_REPORT_FIGURES", None) and None
     >>> collect_figure(None, "Supplier shares")
-    []
     """
     directory = os.environ.get(ENV_FIGURES)
     if not directory:
-        return []
+        return
     from arms.plotting import save_figure
 
     stem = Path(directory) / (_slug(name) or "figure")
-    written = save_figure(fig, stem, formats=("png", "svg"))
+    save_figure(fig, stem, formats=("png", "svg"))
     # The caption keeps the name as written (the slug loses case and punctuation).
     stem.with_suffix(".name").write_text(str(name), encoding="utf-8")
-    return written
 
 
-def collect_table(table: Any, name: str) -> Path | None:
-    """Keep a table for the report's workbook; return the file it was stored in.
+def collect_table(table: Any, name: str) -> None:
+    """Keep a table for the report's workbook (``arms-tables.xlsx``).
 
-    Outside a report build (``$ARMS_REPORT_TABLES`` unset) this does nothing and returns
-    ``None``. The table is pickled with its ``attrs`` (the provenance ``to_excel`` cites).
+    Outside a report build (``$ARMS_REPORT_TABLES`` unset) this does nothing. The table is
+    pickled with its ``attrs`` (the provenance ``to_excel`` cites); nothing is returned, so a
+    cell ending with it shows no output.
 
     Parameters
     ----------
@@ -179,15 +173,10 @@ def collect_table(table: Any, name: str) -> Path | None:
         The sheet name (made valid for Excel when the workbook is written; a name used by
         several pages is prefixed with the page's recipient or number).
 
-    Returns
-    -------
-    pathlib.Path or None
-        The pickle, or ``None`` outside a report build.
-
     Raises
     ------
     TypeError
-        If ``table`` is not a DataFrame or Series.
+        If ``table`` is not a DataFrame or Series (also outside a report build).
     """
     import pandas as pd
 
@@ -195,12 +184,11 @@ def collect_table(table: Any, name: str) -> Path | None:
         raise TypeError(f"collect_table needs a DataFrame or Series, not {type(table).__name__}")
     directory = os.environ.get(ENV_TABLES)
     if not directory:
-        return None
+        return
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{len(list(folder.glob('*.pkl'))):03d}-{_slug(name) or 'table'}.pkl"
     pd.to_pickle({"name": str(name), "table": table}, path)
-    return path
 
 
 def _plain(value: Any) -> Any:
@@ -240,7 +228,11 @@ def key_figure(label: str, value: Any, note: str | None = None) -> None:
     path = os.environ.get(ENV_KEYS)
     if not path:
         return
-    record = {"label": str(label), "value": _plain(value), "note": None if note is None else str(note)}
+    record = {
+        "label": str(label),
+        "value": _plain(value),
+        "note": None if note is None else str(note),
+    }
     with open(path, "a", encoding="utf-8") as fh:
         fh.write(json.dumps(record, ensure_ascii=False) + "\n")
 
@@ -319,11 +311,11 @@ def inject_parameters(nb: Any, parameters: Mapping[str, Any]) -> Any:
 
     Examples
     --------
-    >>> import nbformat
-    >>> nb = nbformat.v4.new_notebook(cells=[
-    ...     nbformat.v4.new_markdown_cell("# Title"),
-    ...     nbformat.v4.new_code_cell("RECIPIENT = 'Azerbaijan'", metadata={"tags": ["parameters"]}),
-    ...     nbformat.v4.new_code_cell("print(RECIPIENT)")])
+    >>> from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+    >>> nb = new_notebook(cells=[
+    ...     new_markdown_cell("# Title"),
+    ...     new_code_cell("RECIPIENT = 'Azerbaijan'", metadata={"tags": ["parameters"]}),
+    ...     new_code_cell("print(RECIPIENT)")])
     >>> out = inject_parameters(nb, {"RECIPIENT": "Armenia"})
     >>> out.cells[2].metadata.tags, out.cells[2].source.splitlines()[-1]
     (['injected-parameters'], "RECIPIENT = 'Armenia'")
@@ -345,9 +337,7 @@ def inject_parameters(nb: Any, parameters: Mapping[str, Any]) -> Any:
             raise ValueError(f"not a valid parameter name: {name!r}")
         value = str(value) if isinstance(value, os.PathLike) else value
         lines.append(f"{name} = {value!r}")
-    cell = nbformat.v4.new_code_cell(
-        "\n".join(lines), metadata={"tags": ["injected-parameters"]}
-    )
+    cell = nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": ["injected-parameters"]})
     cell.pop("id", None)  # ids are optional before nbformat 4.5; keep the notebook's minor
     if nb.get("nbformat_minor", 0) >= 5:
         cell["id"] = f"injected-{len(nb.cells)}"
@@ -597,8 +587,8 @@ def clean_html(html: str) -> str:
 
     Examples
     --------
-    >>> clean_html('<td>Harop <script>alert(1)</script></td>')
-    '<td>Harop &lt;script&gt;alert(1)&lt;/script&gt;</td>'
+    >>> clean_html('<p>Harop <script>alert(1)</script></p>')
+    '<p>Harop &lt;script&gt;alert(1)&lt;/script&gt;</p>'
     >>> clean_html('<img src="x" onerror="alert(1)">')
     '<img src="x">'
     """
@@ -733,7 +723,12 @@ def _read_keys(path: Path) -> list[dict]:
 
 
 def _run_page(
-    page: PageResult, *, out: Path, scratch: Path, with_code: bool, timeout: int,
+    page: PageResult,
+    *,
+    out: Path,
+    scratch: Path,
+    with_code: bool,
+    timeout: int,
     kernel_name: str | None,
 ) -> PageResult:
     """Execute one notebook and write its page; never raises for a notebook's own failure."""
@@ -749,19 +744,22 @@ def _run_page(
     try:
         nb = inject_parameters(nbformat.read(page.notebook, as_version=4), page.parameters)
     except Exception as exc:  # unreadable notebook: a failed page, not a crashed build
-        page.failure = CellFailure(page.notebook.name, None, "", type(exc).__name__, str(exc),
-                                   recipient=page.recipient)
+        page.failure = CellFailure(
+            page.notebook.name, None, "", type(exc).__name__, str(exc), recipient=page.recipient
+        )
     marks: dict[str, Any] = {}
     if nb is not None:
         env = dict(os.environ)
-        env.update({
-            ENV_FIGURES: str(figures_dir),
-            ENV_TABLES: str(tables_dir),
-            ENV_KEYS: str(keys_file),
-            # Charts must be captured as outputs: the inline backend, not Agg.
-            "MPLBACKEND": _INLINE_BACKEND,
-            "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-        })
+        env.update(
+            {
+                ENV_FIGURES: str(figures_dir),
+                ENV_TABLES: str(tables_dir),
+                ENV_KEYS: str(keys_file),
+                # Charts must be captured as outputs: the inline backend, not Agg.
+                "MPLBACKEND": _INLINE_BACKEND,
+                "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+            }
+        )
         now = time.perf_counter
         options: dict[str, Any] = {}
         if kernel_name is None:
@@ -777,26 +775,46 @@ def _run_page(
             on_cell_error=lambda cell_index, **kw: marks.setdefault("error_cell", cell_index),
             **options,
         )
-        try:
-            client.execute(env=env)
-        except Exception as exc:
-            page.failure = _failure_from(exc, nb, marks, page.notebook, page.recipient)
+        # The kernel process's own output (start-up warnings, a crash) goes to a log, not
+        # through the progress bar; the notebook's output arrives as cell outputs.
+        kernel_log = scratch / "keys" / f"{page.slug}.kernel.log"
+        with open(kernel_log, "wb") as log_fh:
+            try:
+                client.execute(env=env, stdout=log_fh, stderr=log_fh)
+            except Exception as exc:
+                page.failure = _failure_from(exc, nb, marks, page.notebook, page.recipient)
+                if page.failure.cell_index is None:
+                    tail = kernel_log.read_text(errors="replace").strip().splitlines()[-20:]
+                    page.failure = replace(
+                        page.failure,
+                        traceback="\n".join([page.failure.traceback, "kernel log:", *tail]),
+                    )
         ran = time.perf_counter() - start
         if "ready" in marks:
             page.execution_seconds = max(marks.get("last", marks["ready"]) - marks["ready"], 0.0)
         page.kernel_seconds = ran - page.execution_seconds
         convert_start = time.perf_counter()
         try:
-            html = render_page(nb, with_code=with_code, title=page.title,
-                               recipient=page.recipient, failure=page.failure)
+            html = render_page(
+                nb,
+                with_code=with_code,
+                title=page.title,
+                recipient=page.recipient,
+                failure=page.failure,
+            )
             page.html = out / f"{page.slug}.html"
             page.html.write_text(html, encoding="utf-8")
         except Exception as exc:
             log.exception("rendering %s failed", page.name)
             if page.failure is None:
-                page.failure = CellFailure(page.notebook.name, None, "", type(exc).__name__,
-                                           f"rendering HTML failed: {exc}",
-                                           recipient=page.recipient)
+                page.failure = CellFailure(
+                    page.notebook.name,
+                    None,
+                    "",
+                    type(exc).__name__,
+                    f"rendering HTML failed: {exc}",
+                    recipient=page.recipient,
+                )
         page.conversion_seconds = time.perf_counter() - convert_start
     page.figures = sorted(figures_dir.glob("*.png"), key=lambda p: (p.stat().st_mtime_ns, p.name))
     page.tables = sorted(tables_dir.glob("*.pkl"))
@@ -858,10 +876,18 @@ def headless_chromium(
         raise ArmsError(_INSTALL_CHROMIUM)
     with tempfile.TemporaryDirectory(prefix="arms-chromium-") as profile:
         command = [
-            chromium, "--headless", "--disable-gpu", "--no-first-run",
-            "--no-default-browser-check", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--disable-extensions",
-            "--hide-scrollbars", "--mute-audio", f"--user-data-dir={profile}",
+            chromium,
+            "--headless",
+            "--disable-gpu",
+            "--no-first-run",
+            "--no-default-browser-check",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+            "--hide-scrollbars",
+            "--mute-audio",
+            f"--user-data-dir={profile}",
         ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             command.append("--no-sandbox")  # Chromium refuses to run as root with its sandbox
@@ -873,8 +899,9 @@ def headless_chromium(
             raise ArmsError(f"Chromium did not finish within {timeout:g} s: {args}") from exc
 
 
-def print_pdf(html: str | os.PathLike, pdf: str | os.PathLike, *, chromium: str | None = None
-              ) -> Path:
+def print_pdf(
+    html: str | os.PathLike, pdf: str | os.PathLike, *, chromium: str | None = None
+) -> Path:
     """Print an HTML file to PDF with headless Chromium; return the PDF's path.
 
     Parameters
@@ -921,14 +948,19 @@ def _provenance(data: Path | None, tables: Iterable[Any]) -> list[dict]:
     files: list[Path] = []
     if data is not None and data.is_dir():
         files = sorted(
-            p for p in data.iterdir()
-            if p.is_file() and p.name.lower().endswith(DATA_SUFFIXES)
+            p for p in data.iterdir() if p.is_file() and p.name.lower().endswith(DATA_SUFFIXES)
         )
     elif data is not None and data.is_file():
         files = [data]
     for path in files:
-        row = {"name": path.name, "location": None, "generated": None, "variant": None,
-               "description": None, "sha256": None}
+        row = {
+            "name": path.name,
+            "location": None,
+            "generated": None,
+            "variant": None,
+            "description": None,
+            "sha256": None,
+        }
         try:
             info = detect_format(path)
         except Exception as exc:  # listed, but marked: the index must not fail on a stray file
@@ -938,8 +970,12 @@ def _provenance(data: Path | None, tables: Iterable[Any]) -> list[dict]:
             years = ""
             if meta.get("year_from") is not None:
                 years = f", {meta.get('year_from')}-{meta.get('year_to', '')}"
-            row.update(generated=meta.get("generated"), variant=info.variant,
-                       description=f"{info.kind}{years}", sha256=getattr(info, "sha256", None))
+            row.update(
+                generated=meta.get("generated"),
+                variant=info.variant,
+                description=f"{info.kind}{years}",
+                sha256=getattr(info, "sha256", None),
+            )
         seen.add(str(path.resolve()))
         rows.append(row)
     for table in tables:
@@ -952,16 +988,22 @@ def _provenance(data: Path | None, tables: Iterable[Any]) -> list[dict]:
             if key in seen:
                 continue
             seen.add(key)
-            rows.append({
-                "name": path.name, "location": str(path.parent), "variant": source.get("variant"),
-                "generated": source.get("generated"), "description": "read by a notebook",
-                "sha256": source.get("sha256"),
-            })
+            rows.append(
+                {
+                    "name": path.name,
+                    "location": str(path.parent),
+                    "variant": source.get("variant"),
+                    "generated": source.get("generated"),
+                    "description": "read by a notebook",
+                    "sha256": source.get("sha256"),
+                }
+            )
     return rows
 
 
-def _plan(notebooks: list[Path], recipients: Sequence[str], data: Path | None,
-          template: str) -> list[PageResult]:
+def _plan(
+    notebooks: list[Path], recipients: Sequence[str], data: Path | None, template: str
+) -> list[PageResult]:
     import nbformat
 
     pages: list[PageResult] = []
@@ -1035,26 +1077,40 @@ def _write_index(result: ReportResult, *, title: str, data: Path | None, any_pdf
     )
     for page in result.pages:
         page_href = _href(page.html, out) if page.html else ""
-        pages.append({
-            "slug": page.slug, "title": page.title, "recipient": page.recipient,
-            "notebook_name": page.notebook.name, "html_href": page_href,
-            "pdf_href": _href(page.pdf, out) if page.pdf else "",
-            "failure": None if page.failure is None else str(page.failure),
-            "seconds": f"{page.seconds:.1f} s",
-        })
+        pages.append(
+            {
+                "slug": page.slug,
+                "title": page.title,
+                "recipient": page.recipient,
+                "notebook_name": page.notebook.name,
+                "html_href": page_href,
+                "pdf_href": _href(page.pdf, out) if page.pdf else "",
+                "failure": None if page.failure is None else str(page.failure),
+                "seconds": f"{page.seconds:.1f} s",
+            }
+        )
         for key in page.key_figures:
-            key_figures.append({
-                "label": key.get("label"), "value": _format_value(key.get("value")),
-                "note": key.get("note"), "page": page.title, "href": page_href,
-            })
+            key_figures.append(
+                {
+                    "label": key.get("label"),
+                    "value": _format_value(key.get("value")),
+                    "note": key.get("note"),
+                    "page": page.title,
+                    "href": page_href,
+                }
+            )
         for png in page.figures:
             label = png.with_suffix(".name")
             svg = png.with_suffix(".svg")
-            figures.append({
-                "name": label.read_text(encoding="utf-8") if label.exists() else png.stem,
-                "png_href": _href(png, out), "svg_href": _href(svg, out) if svg.exists() else "",
-                "page": page.title, "page_href": page_href,
-            })
+            figures.append(
+                {
+                    "name": label.read_text(encoding="utf-8") if label.exists() else png.stem,
+                    "png_href": _href(png, out),
+                    "svg_href": _href(svg, out) if svg.exists() else "",
+                    "page": page.title,
+                    "page_href": page_href,
+                }
+            )
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
         autoescape=True,  # every value on the index is escaped
@@ -1171,8 +1227,15 @@ def build_report(
     with tempfile.TemporaryDirectory(prefix="arms-report-") as scratch:
         with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="arms-report") as pool:
             futures = [
-                pool.submit(_run_page, page, out=out_path, scratch=Path(scratch),
-                            with_code=with_code, timeout=timeout, kernel_name=kernel_name)
+                pool.submit(
+                    _run_page,
+                    page,
+                    out=out_path,
+                    scratch=Path(scratch),
+                    with_code=with_code,
+                    timeout=timeout,
+                    kernel_name=kernel_name,
+                )
                 for page in pages
             ]
             for done, future in enumerate(as_completed(futures), start=1):
@@ -1205,8 +1268,11 @@ def build_report(
 def _print_pdfs(result: ReportResult, *, chromium: str, jobs: int) -> None:
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = {
-            pool.submit(print_pdf, page.html, page.html.with_suffix(".pdf"), chromium=chromium):
-            page for page in result.pages if page.html is not None
+            pool.submit(
+                print_pdf, page.html, page.html.with_suffix(".pdf"), chromium=chromium
+            ): page
+            for page in result.pages
+            if page.html is not None
         }
         for future in as_completed(futures):
             try:
@@ -1255,15 +1321,18 @@ class ProgressBar:
             self.stream.flush()
             return
         status = "ok" if page.ok else "FAILED"
-        detail = (f"{page.name} {status} in {page.seconds:.1f}s (kernel {page.kernel_seconds:.1f}s,"
-                  f" run {page.execution_seconds:.1f}s, html {page.conversion_seconds:.1f}s)")
+        detail = (
+            f"{page.name} {status} in {page.seconds:.1f}s (kernel {page.kernel_seconds:.1f}s,"
+            f" run {page.execution_seconds:.1f}s, html {page.conversion_seconds:.1f}s)"
+        )
         if not self.tty:
             self.stream.write(f"[{done}/{total}] {detail}\n")
         else:
             filled = round(self.width * done / total)
             bar = "#" * filled + "-" * (self.width - filled)
             elapsed = time.perf_counter() - self.started
-            line = f"\r[{bar}] {done}/{total} {elapsed:5.1f}s  {page.name} {status} {page.seconds:.1f}s"
+            line = f"\r[{bar}] {done}/{total} {elapsed:5.1f}s  {page.name} {status}"
+            line += f" {page.seconds:.1f}s"
             self.stream.write(line.ljust(self._last_len))
             self._last_len = len(line)
             if done == total:
@@ -1286,14 +1355,25 @@ def _summary(result: ReportResult) -> dict:
         "index": str(result.index),
         "ok": result.ok,
         "pages": [
-            {"notebook": p.notebook.name, "recipient": p.recipient, "html": str(p.html or ""),
-             "pdf": str(p.pdf or ""), "ok": p.ok, "seconds": round(p.seconds, 3),
-             "kernel_seconds": round(p.kernel_seconds, 3),
-             "execution_seconds": round(p.execution_seconds, 3),
-             "conversion_seconds": round(p.conversion_seconds, 3),
-             "failure": None if p.failure is None else {
-                 "cell_index": p.failure.cell_index, "source": p.failure.source,
-                 "ename": p.failure.ename, "evalue": p.failure.evalue}}
+            {
+                "notebook": p.notebook.name,
+                "recipient": p.recipient,
+                "html": str(p.html or ""),
+                "pdf": str(p.pdf or ""),
+                "ok": p.ok,
+                "seconds": round(p.seconds, 3),
+                "kernel_seconds": round(p.kernel_seconds, 3),
+                "execution_seconds": round(p.execution_seconds, 3),
+                "conversion_seconds": round(p.conversion_seconds, 3),
+                "failure": None
+                if p.failure is None
+                else {
+                    "cell_index": p.failure.cell_index,
+                    "source": p.failure.source,
+                    "ename": p.failure.ename,
+                    "evalue": p.failure.evalue,
+                },
+            }
             for p in result.pages
         ],
         "workbook": str(result.workbook or ""),
@@ -1323,9 +1403,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     def human() -> None:
         print(f"Report: {result.index}")
-        print(f"{len(result.pages)} page(s) in {t['wall']:.1f}s on {result.jobs} worker(s); "
-              f"kernel {t['kernel']:.1f}s, execution {t['execution']:.1f}s, "
-              f"conversion {t['conversion']:.1f}s (summed over pages)")
+        print(
+            f"{len(result.pages)} page(s) in {t['wall']:.1f}s on {result.jobs} worker(s); "
+            f"kernel {t['kernel']:.1f}s, execution {t['execution']:.1f}s, "
+            f"conversion {t['conversion']:.1f}s (summed over pages)"
+        )
 
     emit(_summary(result), as_json=args.json, human=human)
     for failure in result.failures:
@@ -1336,8 +1418,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
         failed = len(result.failures)
         what = [f"{failed} of {len(result.pages)} page(s) failed"] if failed else []
         what += [f"{len(result.problems)} other problem(s)"] if result.problems else []
-        print(f"arms report: error: {'; '.join(what)}; the report was written to "
-              f"{result.index} with the failures marked", file=sys.stderr)
+        print(
+            f"arms report: error: {'; '.join(what)}; the report was written to "
+            f"{result.index} with the failures marked",
+            file=sys.stderr,
+        )
         return 1
     return 0
 
@@ -1359,22 +1444,54 @@ def register(subparsers: Any) -> None:
             "citation, contents and key figures, plus figures/ and arms-tables.xlsx."
         ),
     )
-    p.add_argument("--out", type=Path, default=paths.REPORTS_DIR, metavar="DIR",
-                   help="report folder (default: reports/)")
-    p.add_argument("--recipient", action="append", metavar="NAME",
-                   help="run the recipient profile for NAME; repeat for several "
-                        f"(default: {', '.join(DEFAULT_RECIPIENTS)})")
-    p.add_argument("--data", type=Path, metavar="PATH",
-                   help="SIPRI folder (passed as DATA_DIR) or file (passed as DATA)")
-    p.add_argument("--format", type=_formats, default=["html"], metavar="html,pdf",
-                   help="output formats, comma separated; pdf needs a system Chromium")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=paths.REPORTS_DIR,
+        metavar="DIR",
+        help="report folder (default: reports/)",
+    )
+    p.add_argument(
+        "--recipient",
+        action="append",
+        metavar="NAME",
+        help="run the recipient profile for NAME; repeat for several "
+        f"(default: {', '.join(DEFAULT_RECIPIENTS)})",
+    )
+    p.add_argument(
+        "--data",
+        type=Path,
+        metavar="PATH",
+        help="SIPRI folder (passed as DATA_DIR) or file (passed as DATA)",
+    )
+    p.add_argument(
+        "--format",
+        type=_formats,
+        default=["html"],
+        metavar="html,pdf",
+        help="output formats, comma separated; pdf needs a system Chromium",
+    )
     p.add_argument("--with-code", action="store_true", help="show the code cells")
-    p.add_argument("--notebooks", nargs="+", type=Path, metavar="PATH",
-                   help="notebook files or folders (default: notebooks/)")
-    p.add_argument("--jobs", type=int, metavar="N",
-                   help="notebooks executed at once (default: the number of cores)")
-    p.add_argument("--timeout", type=int, default=600, metavar="SECONDS",
-                   help="time limit of a single cell (default: 600)")
+    p.add_argument(
+        "--notebooks",
+        nargs="+",
+        type=Path,
+        metavar="PATH",
+        help="notebook files or folders (default: notebooks/)",
+    )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="notebooks executed at once (default: the number of cores)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=int,
+        default=600,
+        metavar="SECONDS",
+        help="time limit of a single cell (default: 600)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=_cmd_report)

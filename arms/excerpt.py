@@ -46,8 +46,6 @@ import hashlib
 import os
 import re
 import shlex
-import sys
-import types
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -208,10 +206,11 @@ def extract_summary(
     from arms import __version__
     from arms.formats import load_source
 
+    for name, value in (("source", source), ("dest", dest)):
+        if not isinstance(value, str | os.PathLike):
+            raise TypeError(f"{name} must be a str or os.PathLike, not {type(value).__name__}")
     flt = _check_filter(recipients, suppliers, years, entities)
     src_path, dest_path = Path(source), Path(dest)
-    if not isinstance(dest, str | os.PathLike):
-        raise TypeError(f"dest must be a str or os.PathLike, not {type(dest).__name__}")
     src = load_source(src_path)
     info = src.info
     if info.container != "text" or info.variant not in SUPPORTED:
@@ -530,8 +529,10 @@ def register(subparsers) -> None:
             "alternatives; different options must all match. A table keeps its total rows."
         ),
     )
-    parser.add_argument("source", help="the SIPRI export to take records from")
-    parser.add_argument("-o", "--output", required=True, help="the extract file to write")
+    parser.add_argument("source", metavar="SOURCE", help="the SIPRI export to take records from")
+    parser.add_argument(
+        "-o", "--output", required=True, metavar="DEST", help="the extract file to write"
+    )
     parser.add_argument(
         "--recipient", action="append", default=None, metavar="NAME", help="keep this recipient"
     )
@@ -546,9 +547,17 @@ def register(subparsers) -> None:
         help="keep records with this party on either side (a table: this row)",
     )
     parser.add_argument(
-        "--from", dest="start", type=int, default=None, help="first year of the window"
+        "--from",
+        dest="start",
+        type=int,
+        default=None,
+        metavar="YEAR",
+        help="first year of the window: a deal is kept if its order year or a delivery "
+        "year is in it, a deliveries row if its year is (registers only)",
     )
-    parser.add_argument("--to", dest="end", type=int, default=None, help="last year of the window")
+    parser.add_argument(
+        "--to", dest="end", type=int, default=None, metavar="YEAR", help="last year of the window"
+    )
     parser.add_argument(
         "--note", default=None, help="a sentence added to the extract line of the preamble"
     )
@@ -590,14 +599,3 @@ def run(args) -> int:
 
     emit(payload, as_json=args.json, human=human)
     return 0
-
-
-# ``arms.extract`` is both this module and its main function (``arms/__init__`` exports the
-# function under the module's name). Importing the module rebinds ``arms.extract`` to the
-# module, so the module is made callable: ``arms.extract(src, dest, ...)`` works either way.
-class _CallableModule(types.ModuleType):
-    def __call__(self, *args, **kwargs) -> Path:
-        return extract(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

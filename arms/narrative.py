@@ -1,0 +1,974 @@
+"""Sentences for the notebooks, written from computed results so that no number is typed.
+
+A notebook's markdown cells cannot compute, so the numbers its interpretation states come from
+here: each helper takes a frame made by :mod:`arms.analysis` (or a summary dict) and returns a
+short markdown string to show with ``IPython.display.Markdown``. The wording stays true when a
+newer SIPRI release is loaded: whatever the data say is what the sentence says, and a claim
+that may stop holding is phrased conditionally ("Israel overtook Russia in ..." only when it
+did; otherwise "has not overtaken").
+
+Conventions: TIV (SIPRI's trend-indicator value, millions) is a volume index, never money, and
+is written as ``"190 TIV"``; shares are percentages of the TIV in question; SIPRI's period
+labels (``2016-20``) are used for five-year windows.
+
+:class:`KeyFacts` shows a notebook's headline numbers both as a table (for readers) and as
+JSON (for the tests and scripts that check them).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+
+__all__ = [
+    "CAVEATS",
+    "KeyFacts",
+    "caveats",
+    "citation",
+    "customer_sentence",
+    "deal_sentence",
+    "estimates_sentence",
+    "fmt_share",
+    "fmt_tiv",
+    "generated_date",
+    "inspect_sentence",
+    "last_delivery_sentence",
+    "leaders_sentence",
+    "overtake_sentence",
+    "peak_sentence",
+    "period_containing",
+    "ratio_sentence",
+    "reconcile_sentence",
+    "release_sentence",
+    "search_sentence",
+    "shares_sentence",
+    "weight_sentence",
+    "window",
+]
+
+#: The caveats every reader of SIPRI arms-transfer figures should know (CASE-STUDY.md).
+CAVEATS: tuple[str, ...] = (
+    "**TIV is a volume, not a price.** SIPRI's trend-indicator value (TIV, in millions) "
+    "measures the military resources transferred, valued by a fixed index of capability; it "
+    "is not what the buyer paid and must not be compared with money figures.",
+    "**Single years fluctuate.** One large delivery can make a year; compare multi-year "
+    "periods (SIPRI uses five-year periods such as 2016-20).",
+    "**Major conventional weapons only.** SIPRI covers aircraft, armoured vehicles, "
+    "artillery, missiles, ships, air defence, sensors and engines; small arms, light weapons "
+    "and most ammunition are not in the data.",
+    "**Windowed exports truncate deals.** An export limited to a range of years counts only "
+    "the deliveries inside it; deals that straddle its edges are cut.",
+    "**SIPRI's own designations.** SIPRI names weapons its own way (OPV-62 for the Sa'ar-62, "
+    "Barak-MX, and Su-30K for Armenia's Su-30SM, with the press name in the comments), so "
+    "search comments as well as designations.",
+    "**Estimates.** Numbers and years marked `?` by SIPRI are estimates; the notebooks say how "
+    "much TIV rests on them.",
+    "**Cite the release.** SIPRI revises its data every year: cite *SIPRI Arms Transfers "
+    "Database* with the date the data were generated.",
+)
+
+_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+# --------------------------------------------------------------------------------------------
+# formatting
+# --------------------------------------------------------------------------------------------
+
+
+def _num(value: Any) -> float | None:
+    if value is None or value is pd.NA:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def fmt_tiv(value: Any) -> str:
+    """Return a TIV figure as text: whole millions from 100, one decimal below.
+
+    Parameters
+    ----------
+    value : float or None
+        TIV in millions.
+
+    Returns
+    -------
+    str
+        ``"1,827 TIV"``, ``"28.8 TIV"``, ``"190 TIV"``; ``"no TIV figure"`` when missing.
+
+    Examples
+    --------
+    >>> fmt_tiv(1826.7), fmt_tiv(28.8), fmt_tiv(190.0), fmt_tiv(None)
+    ('1,827 TIV', '28.8 TIV', '190 TIV', 'no TIV figure')
+    """
+    number = _num(value)
+    if number is None:
+        return "no TIV figure"
+    if abs(number) >= 100 or number == round(number):
+        return f"{number:,.0f} TIV"
+    return f"{number:,.1f} TIV"
+
+
+def fmt_share(value: Any) -> str:
+    """Return a percentage as text: whole percent, one decimal under 1%.
+
+    Examples
+    --------
+    >>> fmt_share(67.74), fmt_share(0.39), fmt_share(None)
+    ('68%', '0.4%', 'n/a')
+    """
+    number = _num(value)
+    if number is None:
+        return "n/a"
+    if 0 < abs(number) < 1:
+        return f"{number:.1f}%"
+    return f"{number:.0f}%"
+
+
+def generated_date(frame_or_value: Any) -> str | None:
+    """Return the data's generated date as ``"3 Jan 2025"`` (None when unknown).
+
+    Parameters
+    ----------
+    frame_or_value : pandas.DataFrame or str or None
+        A frame with ``attrs["source"]["generated"]``, or the date itself (ISO or as SIPRI
+        writes it).
+
+    Examples
+    --------
+    >>> generated_date("2025-01-03T21:16:02"), generated_date(None)
+    ('3 Jan 2025', None)
+    """
+    value = frame_or_value
+    if isinstance(value, pd.DataFrame):
+        value = (value.attrs.get("source") or {}).get("generated")
+    if value is None or value is pd.NA or str(value).strip() == "":
+        return None
+    stamp = pd.to_datetime(str(value), errors="coerce")
+    if pd.isna(stamp):
+        return str(value)
+    return f"{stamp.day} {_MONTHS[stamp.month - 1]} {stamp.year}"
+
+
+def _list(items: list[str]) -> str:
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _years(years: Iterable[int]) -> str:
+    """``[2015, 2016, 2017, 2019]`` -> ``"2015-2017 and 2019"``."""
+    ys = sorted({int(y) for y in years})
+    runs: list[str] = []
+    start = prev = None
+    for y in ys:
+        if start is None:
+            start = prev = y
+        elif y == prev + 1:
+            prev = y
+        else:
+            runs.append(str(start) if start == prev else f"{start}-{prev}")
+            start = prev = y
+    if start is not None:
+        runs.append(str(start) if start == prev else f"{start}-{prev}")
+    return _list(runs)
+
+
+# --------------------------------------------------------------------------------------------
+# provenance and caveats
+# --------------------------------------------------------------------------------------------
+
+
+def caveats(extra: Iterable[str] = ()) -> str:
+    """Return the caveats as a markdown list (see :data:`CAVEATS`).
+
+    Parameters
+    ----------
+    extra : iterable of str
+        Further caveats to append.
+
+    Examples
+    --------
+    >>> text = caveats()
+    >>> text.splitlines()[0].startswith("- **TIV is a volume, not a price.**")
+    True
+    """
+    return "\n".join(f"- {c}" for c in (*CAVEATS, *extra))
+
+
+def citation(frame: pd.DataFrame) -> str:
+    """Return the citation for the data a frame came from.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A frame read by :mod:`arms.readers` (or a result that kept its ``attrs["source"]``).
+
+    Returns
+    -------
+    str
+        ``"Source: SIPRI Arms Transfers Database, data generated 3 Jan 2025 (file ...)."``
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame()
+    >>> f.attrs["source"] = {"generated": "2024-10-13T14:20:11", "path": "/x/reg.csv"}
+    >>> citation(f)
+    'Source: SIPRI Arms Transfers Database, data generated 13 Oct 2024 (file `reg.csv`).'
+    >>> citation(pd.DataFrame())
+    'Source: SIPRI Arms Transfers Database (generated date unknown).'
+    """
+    source = frame.attrs.get("source") or {}
+    date = generated_date(source.get("generated"))
+    text = "Source: SIPRI Arms Transfers Database"
+    text += f", data generated {date}" if date else " (generated date unknown)"
+    path = source.get("path")
+    if path:
+        text += f" (file `{str(path).replace(chr(92), '/').rsplit('/', 1)[-1]}`)"
+    return text + "."
+
+
+def inspect_sentence(summary: Mapping[str, Any]) -> str:
+    """Describe a file from :func:`arms.cli_inspect.inspect_file`'s summary.
+
+    Examples
+    --------
+    >>> inspect_sentence({"path": "reg.csv", "format": "V1",
+    ...     "description": "new-portal trade register (one row per deal)", "kind": "deals",
+    ...     "records": 152, "rejected": 0, "generated": "2024-10-13T14:20:11",
+    ...     "year_from": 1950, "year_to": 2024, "recipients": 2, "suppliers": 19,
+    ...     "tiv_total": 5441.6})
+    ... # doctest: +NORMALIZE_WHITESPACE
+    '`reg.csv` is a V1 file, a new-portal trade register (one row per deal), generated by
+    SIPRI on 13 Oct 2024 for the years 1950-2024. It holds 152 deals (no line rejected),
+    with 2 recipients and 19 suppliers, and 5,442 TIV in total.'
+    """
+    name = str(summary.get("path", "the file")).replace("\\", "/").rsplit("/", 1)[-1]
+    unit = {"deals": "deals", "deliveries": "deal-year rows", "tiv": "table rows"}.get(
+        summary.get("kind"), "records"
+    )
+    date = generated_date(summary.get("generated"))
+    text = f"`{name}` is a {summary.get('format')} file, a {summary.get('description')}"
+    text += f", generated by SIPRI on {date}" if date else " (generated date unknown)"
+    if summary.get("year_from") and summary.get("year_to"):
+        text += f" for the years {summary['year_from']}-{summary['year_to']}"
+    rejected = summary.get("rejected") or 0
+    text += f". It holds {summary.get('records')} {unit} ("
+    text += "no line rejected" if not rejected else f"{rejected} line(s) could not be read"
+    text += ")"
+    parties = []
+    if summary.get("recipients") is not None:
+        parties.append(f"{summary['recipients']} recipients")
+    if summary.get("suppliers") is not None:
+        parties.append(f"{summary['suppliers']} suppliers")
+    if parties:
+        text += ", with " + _list(parties)
+    if summary.get("tiv_total") is not None:
+        text += f", and {fmt_tiv(summary['tiv_total'])} in total"
+    return text + "."
+
+
+# --------------------------------------------------------------------------------------------
+# shares, leaders, overtaking
+# --------------------------------------------------------------------------------------------
+
+
+def shares_sentence(shares: pd.DataFrame, top: int = 3) -> str:
+    """Say who supplied a recipient over a window, from :func:`arms.analysis.supplier_shares`.
+
+    Parameters
+    ----------
+    shares : pandas.DataFrame
+        The result of ``supplier_shares`` (uses its ``attrs``: recipient, start, end, total).
+    top : int, default 3
+        How many suppliers to name.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"supplier": ["Israel", "Russia"], "tiv": [697.45, 169.0],
+    ...                   "share": [67.7, 16.4]})
+    >>> s.attrs = {"recipient": "Azerbaijan", "start": 2016, "end": 2020,
+    ...            "total_tiv": 1029.6, "method": "sipri"}
+    >>> print(shares_sentence(s))  # doctest: +NORMALIZE_WHITESPACE
+    In 2016-20, Azerbaijan's imports of major arms totalled 1,030 TIV. Israel was the largest
+    supplier with 68% (697 TIV), followed by Russia (16%).
+    """
+    a = shares.attrs
+    who, label = a.get("recipient", "the recipient"), _window_label(a.get("start"), a.get("end"))
+    rows = shares.loc[shares["tiv"].astype("Float64").fillna(0) > 0].head(top)
+    if rows.empty:
+        return f"No deliveries to {who} are recorded in {label} in these data."
+    first = rows.iloc[0]
+    text = (
+        f"In {label}, {who}'s imports of major arms totalled {fmt_tiv(a.get('total_tiv'))}. "
+        f"{first['supplier']} was the largest supplier with {fmt_share(first['share'])} "
+        f"({fmt_tiv(first['tiv'])})"
+    )
+    others = [f"{r['supplier']} ({fmt_share(r['share'])})" for _, r in rows.iloc[1:].iterrows()]
+    if others:
+        text += ", followed by " + _list(others)
+    text += "."
+    if a.get("method") == "even":
+        text += (
+            " (From a trade register: deals spanning several years are split evenly across "
+            "them, so shares over a window are estimates.)"
+        )
+    return text
+
+
+def _window_label(start: Any, end: Any) -> str:
+    from arms.analysis import period_label
+
+    if start is None or end is None:
+        return "the years covered"
+    return period_label(int(start), int(end))
+
+
+def leaders_sentence(leaders: pd.DataFrame) -> str:
+    """List the largest supplier of each period, from :func:`arms.analysis.leading_supplier`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> lead = pd.DataFrame({"period": ["2011-15", "2016-20"], "supplier": ["Russia", "Israel"],
+    ...                      "tiv": [1826.7, 697.45], "share": [78.9, 67.7]})
+    >>> leaders_sentence(lead)
+    'The largest supplier was Russia in 2011-15 (79% of the TIV) and Israel in 2016-20 (68%).'
+    """
+    parts = []
+    for i, (_, row) in enumerate(leaders.iterrows()):
+        if row["supplier"] is pd.NA or pd.isna(row["supplier"]):
+            parts.append(f"nobody in {row['period']} (no deliveries)")
+            continue
+        share = fmt_share(row["share"]) + (" of the TIV" if i == 0 else "")
+        parts.append(f"{row['supplier']} in {row['period']} ({share})")
+    if not parts:
+        return "No deliveries are recorded in these data."
+    return "The largest supplier was " + _list(parts) + "."
+
+
+def overtake_sentence(table: pd.DataFrame, a: str = "Israel", b: str = "Russia") -> str:
+    """Say whether and when supplier ``a`` overtook supplier ``b``.
+
+    ``a`` *overtook* ``b`` at the first period (or year) after the last one in which ``b``
+    delivered more than ``a``. The sentence says so only when that happened; otherwise it says
+    that ``a`` has not overtaken ``b`` (or was never behind).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Long, with ``supplier``, ``tiv`` and either ``period`` (from
+        :func:`arms.analysis.period_table`, in period order) or ``year`` (from
+        :func:`arms.analysis.yearly_series`).
+    a, b : str
+        The suppliers to compare.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"period": ["2011-15", "2011-15", "2016-20", "2016-20"],
+    ...                   "supplier": ["Russia", "Israel", "Israel", "Russia"],
+    ...                   "tiv": [1826.7, 170.0, 697.45, 169.0], "share": [79, 7, 68, 16]})
+    >>> print(overtake_sentence(t))  # doctest: +NORMALIZE_WHITESPACE
+    Israel overtook Russia in 2016-20: 697 TIV (68%) against 169 TIV (16%). Russia was last
+    ahead in 2011-15 (1,827 TIV against 170 TIV) and has not delivered more than Israel in any
+    period since.
+    >>> print(overtake_sentence(t.iloc[:2]))  # doctest: +NORMALIZE_WHITESPACE
+    Israel has not overtaken Russia in these data: in 2011-15, the last period, Russia
+    delivered 1,827 TIV and Israel 170 TIV.
+    """
+    unit = "period" if "period" in table.columns else "year"
+    order = list(dict.fromkeys(table[unit].tolist()))
+    pivot = table.pivot_table(index=unit, columns="supplier", values="tiv", aggfunc="sum")
+    pivot = pivot.reindex(order).astype(float).fillna(0.0)
+    shares = None
+    if "share" in table.columns:
+        shares = table.pivot_table(index=unit, columns="supplier", values="share", aggfunc="sum")
+    va = pivot[a] if a in pivot.columns else pd.Series(0.0, index=pivot.index)
+    vb = pivot[b] if b in pivot.columns else pd.Series(0.0, index=pivot.index)
+    active = (va > 0) | (vb > 0)
+    units = [u for u in order if active[u]]
+    if not units:
+        return f"Neither {a} nor {b} delivered anything in these data."
+    behind = [u for u in units if vb[u] > va[u]]
+    if not behind:
+        return (
+            f"{a} delivered at least as much as {b} in every {unit} with deliveries from either."
+        )
+    last = behind[-1]
+    if last == units[-1]:
+        return (
+            f"{a} has not overtaken {b} in these data: in {last}, the last {unit}, {b} "
+            f"delivered {fmt_tiv(vb[last])} and {a} {fmt_tiv(va[last])}."
+        )
+    when = units[units.index(last) + 1]
+
+    def with_share(name: str, value: float) -> str:
+        if shares is not None and name in shares.columns and when in shares.index:
+            return f"{fmt_tiv(value)} ({fmt_share(shares.loc[when, name])})"
+        return fmt_tiv(value)
+
+    return (
+        f"{a} overtook {b} in {when}: {with_share(a, va[when])} against "
+        f"{with_share(b, vb[when])}. {b} was last ahead in {last} ({fmt_tiv(vb[last])} "
+        f"against {fmt_tiv(va[last])}) and has not delivered more than {a} in any {unit} since."
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# yearly series
+# --------------------------------------------------------------------------------------------
+
+
+def peak_sentence(
+    yearly: pd.DataFrame, *, who: str, group: str | None = None, top: int = 3
+) -> str:
+    """Say in which year deliveries peaked, from :func:`arms.analysis.yearly_series`.
+
+    Parameters
+    ----------
+    yearly : pandas.DataFrame
+        ``year``, ``tiv`` and a group column (``supplier``, ``recipient`` ...).
+    who : str
+        How to name the series ("Azerbaijan's imports", "Israel's deliveries").
+    group : str, optional
+        Keep only rows whose group column (the one that is not year/tiv) equals this.
+    top : int, default 3
+        How many of the largest years to list.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> y = pd.DataFrame({"year": [2014, 2014, 2015], "supplier": ["Russia", "Israel", "Israel"],
+    ...                   "tiv": [554.6, 19.25, 111.5]})
+    >>> peak_sentence(y, who="Azerbaijan's imports")
+    "Azerbaijan's imports peaked in 2014 (574 TIV); the largest years were 2014 and 2015."
+    >>> peak_sentence(y, who="Israel's deliveries", group="Israel")
+    "Israel's deliveries peaked in 2015 (112 TIV); the largest years were 2015 and 2014."
+    """
+    data = _group_rows(yearly, group)
+    per = data.groupby(data["year"].astype(int))["tiv"].sum().astype(float)
+    per = per[per > 0]
+    if per.empty:
+        return f"{who}: no deliveries are recorded in these data."
+    largest = per.sort_values(ascending=False, kind="stable").head(top)
+    peak = int(largest.index[0])
+    text = f"{who} peaked in {peak} ({fmt_tiv(per[peak])})"
+    if len(largest) > 1:
+        text += "; the largest years were " + _list([str(int(y)) for y in largest.index])
+    return text + "."
+
+
+def _group_rows(yearly: pd.DataFrame, group: str | None) -> pd.DataFrame:
+    if group is None:
+        return yearly
+    columns = [c for c in yearly.columns if c not in ("year", "tiv", "tiv_estimated")]
+    mask = pd.Series(False, index=yearly.index)
+    for col in columns:
+        mask |= yearly[col].astype("string").str.casefold().eq(group.casefold()).fillna(False)
+    return yearly.loc[mask]
+
+
+def last_delivery_sentence(
+    yearly: pd.DataFrame, *, group: str, to: str, through: int | None = None
+) -> str:
+    """Say when a supplier's last recorded delivery was.
+
+    Parameters
+    ----------
+    yearly : pandas.DataFrame
+        From :func:`arms.analysis.yearly_series` (``year``, a group column, ``tiv``).
+    group : str
+        The supplier (or other group) to look at.
+    to : str
+        The recipient, for the sentence.
+    through : int, optional
+        The last year the data cover (default: the last year in ``yearly``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> y = pd.DataFrame({"year": [2017, 2018, 2019, 2023], "supplier": "Russia",
+    ...                   "tiv": [109.2, 52.6, 0.0, 0.0]})
+    >>> text = last_delivery_sentence(y, group="Russia", to="Azerbaijan")
+    >>> print(text)  # doctest: +NORMALIZE_WHITESPACE
+    The last delivery from Russia to Azerbaijan recorded in these data was in 2018; none is
+    recorded from 2019 to 2023.
+    """
+    data = _group_rows(yearly, group)
+    years = data.loc[data["tiv"].astype("Float64").fillna(0) > 0, "year"].astype(int)
+    if through is None:
+        through = int(yearly["year"].max()) if len(yearly) else None
+    if years.empty:
+        return f"No delivery from {group} to {to} is recorded in these data."
+    last = int(years.max())
+    text = f"The last delivery from {group} to {to} recorded in these data was in {last}"
+    if through is not None and last < through:
+        text += f"; none is recorded from {last + 1} to {through}"
+    else:
+        text += ", the last year the data cover"
+    return text + "."
+
+
+# --------------------------------------------------------------------------------------------
+# deals
+# --------------------------------------------------------------------------------------------
+
+
+def _flag(value: Any) -> bool:
+    return bool(value) if value is not pd.NA and not pd.isna(value) else False
+
+
+def deal_sentence(timeline: pd.DataFrame) -> str:
+    """Describe deals from :func:`arms.analysis.deal_timelines`, one markdown bullet each.
+
+    Each bullet gives the designation (and description), supplier and recipient, the order
+    year, the units delivered by year, the delivered TIV and SIPRI's comment, marking every
+    number SIPRI estimates.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"deal": ["Su-30K (Russia → Armenia, 2019)"], "deal_key": ["1"],
+    ...     "supplier": ["Russia"], "recipient": ["Armenia"], "designation": ["Su-30K"],
+    ...     "description": ["FGA aircraft"], "order_year": [2019],
+    ...     "order_year_estimated": [False], "year": [2019], "year_estimated": [False],
+    ...     "units": [4], "units_estimated": [False], "tiv_per_unit": [47.5], "tiv": [190.0],
+    ...     "comments": ["$120 m deal; Su-30SM version"]})
+    >>> print(deal_sentence(t))  # doctest: +NORMALIZE_WHITESPACE
+    - **Su-30K** (FGA aircraft) from Russia to Armenia, ordered in 2019: 4 delivered in 2019;
+    190 TIV delivered (47.5 TIV per unit). SIPRI's comment: "$120 m deal; Su-30SM version".
+    """
+    if timeline.empty:
+        return "No matching deal is recorded in these data."
+    key = "deal_key" if "deal_key" in timeline.columns else "deal"
+    lines = []
+    for _, rows in timeline.groupby(key, sort=False):
+        first = rows.iloc[0]
+        desc = first.get("description")
+        text = f"- **{first['designation']}**"
+        if isinstance(desc, str) and desc:
+            text += f" ({desc})"
+        text += f" from {first['supplier']} to {first['recipient']}"
+        order = first.get("order_year")
+        if _num(order) is not None:
+            text += f", ordered in {int(order)}"
+            if _flag(first.get("order_year_estimated")):
+                text += " (year estimated by SIPRI)"
+        delivered = rows.loc[rows["year"].notna()]
+        if delivered.empty:
+            text += ": nothing delivered yet in these data"
+        else:
+            parts = []
+            for _, r in delivered.iterrows():
+                units = _num(r.get("units"))
+                number = "?" if units is None else f"{units:.0f}"
+                marks = []
+                if _flag(r.get("units_estimated")):
+                    marks.append("number estimated")
+                if _flag(r.get("year_estimated")):
+                    marks.append("year estimated")
+                note = f" ({', '.join(marks)})" if marks else ""
+                parts.append(f"{number} delivered in {int(r['year'])}{note}")
+            text += ": " + "; ".join(parts)
+            tiv = float(delivered["tiv"].astype("Float64").fillna(0).sum())
+            text += f"; {fmt_tiv(tiv)} delivered"
+            unit = _num(first.get("tiv_per_unit"))
+            if unit is not None:
+                text += f" ({fmt_tiv(unit)} per unit)"
+            if str(first.get("allocation")) == "even" and len(delivered) > 1:
+                text += " (register: split evenly across the years)"
+        comment = first.get("comments")
+        if isinstance(comment, str) and comment:
+            text += f'. SIPRI\'s comment: "{comment}"'
+        lines.append(text + ".")
+    return "\n".join(lines)
+
+
+def search_sentence(hits: pd.DataFrame, text: str) -> str:
+    """Say what a search with :func:`arms.find_deals` found and where it matched.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> hits = pd.DataFrame({"designation": ["Su-30K"], "supplier": ["Russia"],
+    ...     "recipient": ["Armenia"], "order_year": [2019],
+    ...     "comments": ["$120 m deal; Su-30SM version"], "matched_in": ["comments"]})
+    >>> print(search_sentence(hits, "Su-30SM"))  # doctest: +NORMALIZE_WHITESPACE
+    Searching for "Su-30SM" finds 1 deal: Su-30K (Russia to Armenia, ordered 2019), found
+    through its comments ("$120 m deal; Su-30SM version"). SIPRI files it under a designation
+    that does not contain the search text, so a search of designations alone would miss it.
+    """
+    if hits.empty:
+        return f'Searching for "{text}" finds no deal in these data.'
+    parts = []
+    comment_only = 0
+    for _, h in hits.iterrows():
+        where = str(h.get("matched_in", ""))
+        order = _num(h.get("order_year"))
+        label = f"{h['designation']} ({h['supplier']} to {h['recipient']}"
+        label += f", ordered {int(order)})" if order is not None else ")"
+        if where == "comments":
+            comment_only += 1
+            label += f', found through its comments ("{h.get("comments")}")'
+        else:
+            label += f", matched in its {where.replace(',', ' and ')}"
+        parts.append(label)
+    n = len(hits)
+    out = f'Searching for "{text}" finds {n} deal{"s" if n != 1 else ""}: ' + "; ".join(parts)
+    out += "."
+    if comment_only:
+        out += (
+            " SIPRI files it under a designation that does not contain the search text, so a "
+            "search of designations alone would miss it."
+            if comment_only == 1
+            else f" {comment_only} of them are found only through their comments."
+        )
+    return out
+
+
+def weight_sentence(
+    deal_tiv: float, in_year: pd.DataFrame, in_period: pd.DataFrame | None = None
+) -> str:
+    """Say how large a deal is against a recipient's imports in its year (and period).
+
+    Parameters
+    ----------
+    deal_tiv : float
+        The deal's TIV delivered in the year (or period) in question.
+    in_year, in_period : pandas.DataFrame
+        :func:`arms.analysis.supplier_shares` for the recipient over the delivery year and
+        over the five-year period around it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> y = pd.DataFrame({"supplier": ["Russia"], "tiv": [248.0], "share": [100.0]})
+    >>> y.attrs = {"recipient": "Armenia", "start": 2019, "end": 2019, "total_tiv": 248.0}
+    >>> p = y.copy()
+    >>> p.attrs = {"recipient": "Armenia", "start": 2016, "end": 2020, "total_tiv": 376.5}
+    >>> print(weight_sentence(190.0, y, p))  # doctest: +NORMALIZE_WHITESPACE
+    The deal's 190 TIV is 77% of Armenia's imports of major arms in 2019 (248 TIV) and 50% of
+    its imports in 2016-20 (376 TIV).
+    """
+    a = in_year.attrs
+    who = a.get("recipient", "the recipient")
+
+    def part(shares: pd.DataFrame) -> str:
+        total = _num(shares.attrs.get("total_tiv")) or 0.0
+        label = _window_label(shares.attrs.get("start"), shares.attrs.get("end"))
+        share = deal_tiv / total * 100 if total > 0 else None
+        return f"{fmt_share(share)} of {{}} in {label} ({fmt_tiv(total)})".replace("{}", "{who}")
+
+    text = f"The deal's {fmt_tiv(deal_tiv)} is " + part(in_year).format(
+        who=f"{who}'s imports of major arms"
+    )
+    if in_period is not None:
+        text += " and " + part(in_period).format(who="its imports")
+    return text + "."
+
+
+def period_containing(year: int, *, length: int = 5, anchor: int = 2020) -> tuple[int, int, str]:
+    """Return SIPRI's five-year period around a year: ``(start, end, label)``.
+
+    Examples
+    --------
+    >>> period_containing(2019), period_containing(2021)
+    ((2016, 2020, '2016-20'), (2021, 2025, '2021-25'))
+    """
+    from arms.analysis import period_label
+
+    end = year + (anchor - year) % length
+    start = end - length + 1
+    return start, end, period_label(start, end)
+
+
+def window(periods: pd.DataFrame, start: int | None = None, end: int | None = None) -> tuple:
+    """Return ``(start, end)``: the given years, else the latest full period with data.
+
+    Parameters
+    ----------
+    periods : pandas.DataFrame
+        From :func:`arms.analysis.period_table` (``period``, ``start``, ``end``, ``tiv``).
+    start, end : int, optional
+        The window asked for; either missing one is taken from the latest five-year period
+        that is complete (``2016-20`` when the data stop in 2023) and has deliveries.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> p = pd.DataFrame({"period": ["2016-20", "2021-23"], "start": [2016, 2021],
+    ...                   "end": [2020, 2023], "tiv": [10.0, 5.0]})
+    >>> window(p), window(p, 2011, None)
+    ((2016, 2020), (2011, 2020))
+    """
+    if start is not None and end is not None:
+        return int(start), int(end)
+    spans = periods.loc[periods["tiv"].astype("Float64").fillna(0) > 0]
+    full = spans.loc[(spans["end"] - spans["start"]) >= 4]
+    pick = full if len(full) else spans
+    if pick.empty:
+        raise ValueError("the data hold no deliveries to take a window from")
+    last = pick.sort_values("start").iloc[-1]
+    return (
+        int(start) if start is not None else int(last["start"]),
+        int(end) if end is not None else int(last["end"]),
+    )
+
+
+def customer_sentence(rank: pd.DataFrame) -> str:
+    """Say where a recipient ranks among a supplier's customers (:func:`customer_rank`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> r = pd.DataFrame({"supplier": ["Israel"], "recipient": ["Azerbaijan"], "start": [2016],
+    ...     "end": [2020], "tiv": [639.2], "supplier_total": [4430.3], "share": [14.4],
+    ...     "rank": [2], "customers": [46]})
+    >>> print(customer_sentence(r))  # doctest: +NORMALIZE_WHITESPACE
+    In 2016-20, Azerbaijan received 14% of Israel's arms exports (639 TIV of 4,430 TIV), which
+    makes it Israel's 2nd largest customer of 46.
+    """
+    r = rank.iloc[0]
+    label = _window_label(r["start"], r["end"])
+    if _num(r["tiv"]) in (None, 0.0) or r["rank"] is pd.NA:
+        return f"In {label}, {r['recipient']} received nothing from {r['supplier']} in these data."
+    n = int(r["rank"])
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    place = "largest customer" if n == 1 else f"{n}{suffix} largest customer"
+    return (
+        f"In {label}, {r['recipient']} received {fmt_share(r['share'])} of {r['supplier']}'s "
+        f"arms exports ({fmt_tiv(r['tiv'])} of {fmt_tiv(r['supplier_total'])}), which makes it "
+        f"{r['supplier']}'s {place} of {int(r['customers'])}."
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# comparisons, uncertainty, releases
+# --------------------------------------------------------------------------------------------
+
+
+def ratio_sentence(comparison: pd.DataFrame, *, what: str = "imports of major arms") -> str:
+    """Compare two recipients period by period, from :func:`compare_recipients`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> c = pd.DataFrame({"period": ["2011-15"] * 2 + ["2016-20"] * 2,
+    ...     "recipient": ["Azerbaijan", "Armenia"] * 2, "tiv": [1826.7, 17.5, 169.0, 355.7],
+    ...     "ratio": [104.4, 104.4, 0.475, 0.475]})
+    >>> print(ratio_sentence(c, what="Russian deliveries"))
+    - 2011-15: Azerbaijan 1,827 TIV, Armenia 17.5 TIV; Azerbaijan received 104 times as much.
+    - 2016-20: Azerbaijan 169 TIV, Armenia 356 TIV; Armenia received 2.1 times as much.
+    """
+    lines = []
+    for period, rows in comparison.groupby("period", sort=False):
+        names = rows["recipient"].tolist()
+        tivs = [float(v) for v in rows["tiv"].astype("Float64").fillna(0)]
+        if len(names) < 2:
+            continue
+        (n1, n2), (t1, t2) = names[:2], tivs[:2]
+        head = f"- {period}: {n1} {fmt_tiv(t1)}, {n2} {fmt_tiv(t2)}; "
+        if t1 == 0 and t2 == 0:
+            lines.append(head + f"no {what} to either.")
+        elif t2 == 0:
+            lines.append(head + f"only {n1} received {what}.")
+        elif t1 == 0:
+            lines.append(head + f"only {n2} received {what}.")
+        elif max(t1, t2) / min(t1, t2) < 1.05:
+            lines.append(head + "about as much each.")
+        elif t1 > t2:
+            lines.append(head + f"{n1} received {_times(t1 / t2)} as much.")
+        else:
+            lines.append(head + f"{n2} received {_times(t2 / t1)} as much.")
+    return "\n".join(lines) if lines else f"No {what} are recorded in these data."
+
+
+def _times(ratio: float) -> str:
+    return f"{ratio:.0f} times" if ratio >= 9.95 else f"{ratio:.1f} times"
+
+
+def estimates_sentence(shares: pd.DataFrame) -> str:
+    """Say how much of a recipient's TIV rests on SIPRI estimates (``?`` numbers or years).
+
+    Parameters
+    ----------
+    shares : pandas.DataFrame
+        From :func:`arms.analysis.supplier_shares` (uses ``attrs``: ``estimated_share``,
+        ``tiv_estimated``, ``total_tiv``, ``method``) and its per-supplier
+        ``estimated_share``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"supplier": ["Israel", "Russia"], "tiv": [697.45, 169.0],
+    ...                   "share": [80.5, 19.5], "estimated_share": [75.3, 100.0]})
+    >>> s.attrs = {"recipient": "Azerbaijan", "start": 2016, "end": 2020, "total_tiv": 866.45,
+    ...            "tiv_estimated": 693.95, "estimated_share": 80.1, "method": "sipri"}
+    >>> print(estimates_sentence(s))  # doctest: +NORMALIZE_WHITESPACE
+    Of Azerbaijan's imports in 2016-20 (866 TIV), 694 TIV (80%) rest on numbers or delivery
+    years SIPRI marks as estimates; by supplier: Israel 75%, Russia 100%.
+    """
+    a = shares.attrs
+    label = _window_label(a.get("start"), a.get("end"))
+    who = a.get("recipient", "the recipient")
+    if not _num(a.get("total_tiv")):
+        return f"No deliveries to {who} are recorded in {label} in these data."
+    by = [
+        f"{r['supplier']} {fmt_share(r['estimated_share'])}"
+        for _, r in shares.head(3).iterrows()
+        if _num(r.get("estimated_share")) is not None
+    ]
+    text = (
+        f"Of {who}'s imports in {label} ({fmt_tiv(a['total_tiv'])}), "
+        f"{fmt_tiv(a.get('tiv_estimated'))} ({fmt_share(a.get('estimated_share'))}) rest on "
+        "numbers or delivery years SIPRI marks as estimates"
+    )
+    if by:
+        text += "; by supplier: " + ", ".join(by)
+    text += "."
+    if a.get("method") == "even":
+        text += (
+            " (A register gives no per-year figures: splitting its deals across their years is "
+            "itself an estimate.)"
+        )
+    return text
+
+
+def reconcile_sentence(result: pd.DataFrame) -> str:
+    """Summarise :func:`arms.analysis.reconcile` in words.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> r = pd.DataFrame()
+    >>> r.attrs["summary"] = {"recipient": "Armenia", "start": 2000, "end": 2023,
+    ...     "passed": True, "checks": 75, "failures": 0, "same_release": False,
+    ...     "releases": {"register": "2024-10-13", "deliveries": "2025-01-03"}, "warnings": []}
+    >>> print(reconcile_sentence(r))  # doctest: +NORMALIZE_WHITESPACE
+    Armenia, 2000-23: the 2 sources agree in all 75 checks (to within their rounding). They
+    come from different SIPRI releases (register 13 Oct 2024, deliveries 3 Jan 2025), so a
+    disagreement could be SIPRI's revision rather than an error.
+    """
+    s = result.attrs["summary"]
+    label = _window_label(s["start"], s["end"])
+    n = len(s.get("releases", {}))
+    if s["passed"]:
+        text = (
+            f"{s['recipient']}, {label}: the {n} sources agree in all {s['checks']} checks "
+            "(to within their rounding)."
+        )
+    else:
+        text = (
+            f"{s['recipient']}, {label}: {s['failures']} of {s['checks']} checks fail; the "
+            "rows marked as failed below show where the sources disagree."
+        )
+    if not s.get("same_release"):
+        listing = ", ".join(
+            f"{name} {generated_date(date) or 'of unknown date'}"
+            for name, date in s.get("releases", {}).items()
+        )
+        text += (
+            f" They come from different SIPRI releases ({listing}), so a disagreement could be "
+            "SIPRI's revision rather than an error."
+        )
+    return text
+
+
+def release_sentence(diff: pd.DataFrame) -> str:
+    """Summarise :func:`arms.analysis.release_diff`: deals added, removed and changed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"change": ["changed"], "tiv_change": [5.0]})
+    >>> d.attrs = {"old_generated": "2024-10-13", "new_generated": "2025-01-03",
+    ...            "counts": {"added": 0, "removed": 0, "changed": 1}}
+    >>> print(release_sentence(d))  # doctest: +NORMALIZE_WHITESPACE
+    Between the release of 13 Oct 2024 and that of 3 Jan 2025, 0 deals were added, 0 removed
+    and 1 changed (in units, years or TIV); the net change in delivered TIV is +5 TIV.
+    """
+    a = diff.attrs
+    counts = a.get("counts", {})
+    old = generated_date(a.get("old_generated")) or "an undated release"
+    new = generated_date(a.get("new_generated")) or "an undated release"
+    if old == new:
+        head = f"Both files come from the release of {old}: "
+    else:
+        head = f"Between the release of {old} and that of {new}, "
+    net = float(diff["tiv_change"].astype("Float64").fillna(0).sum()) if len(diff) else 0.0
+    sign = "+" if net > 0 else ""
+    return (
+        head + f"{counts.get('added', 0)} deals were added, {counts.get('removed', 0)} removed "
+        f"and {counts.get('changed', 0)} changed (in units, years or TIV); the net change in "
+        f"delivered TIV is {sign}{fmt_tiv(net)}."
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# key facts
+# --------------------------------------------------------------------------------------------
+
+
+class KeyFacts(dict):
+    """A notebook's headline numbers, shown as a table and as JSON.
+
+    ``display(KeyFacts(...))`` in a notebook writes a markdown table for readers and an
+    ``application/json`` copy (``{"key_facts": {...}}``) that tests and scripts read from the
+    executed notebook.
+
+    Parameters
+    ----------
+    facts : mapping
+        Name to value (numbers, strings, booleans or None).
+
+    Examples
+    --------
+    >>> k = KeyFacts({"su30_units": 4, "su30_tiv": 190.0})
+    >>> k._repr_json_()
+    {'key_facts': {'su30_units': 4, 'su30_tiv': 190.0}}
+    >>> print(k._repr_markdown_())
+    | key fact | value |
+    |---|---|
+    | su30_units | 4 |
+    | su30_tiv | 190.0 |
+    """
+
+    def __init__(self, facts: Mapping[str, Any] = (), **more: Any) -> None:
+        super().__init__({k: _plain(v) for k, v in {**dict(facts), **more}.items()})
+
+    def _repr_json_(self) -> dict:
+        return {"key_facts": dict(self)}
+
+    def _repr_markdown_(self) -> str:
+        rows = [f"| {k} | {v} |" for k, v in self.items()]
+        return "\n".join(["| key fact | value |", "|---|---|", *rows])
+
+    def __repr__(self) -> str:
+        return "KeyFacts(" + json.dumps(dict(self)) + ")"
+
+
+def _plain(value: Any) -> Any:
+    """Make a value JSON-friendly (numpy and pandas scalars, NA)."""
+    if value is None or value is pd.NA:
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        try:
+            value = value.item()
+        except (ValueError, AttributeError):
+            pass
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, 4)
+    if isinstance(value, (bool, int, str)):
+        return value
+    return str(value)
