@@ -58,11 +58,12 @@ _HEADERS: list[tuple[str, re.Pattern[str]]] = [
     ("V7", re.compile(r"^Deal ID[;,]Seller[;,]Buyer[;,]", re.I)),
     ("V8", re.compile(r"^Id,Supplier,Recipient,No\. ordered", re.I)),
     ("V5", re.compile(r"^,Rank [^,]*,,Supplier,", re.I)),
-    ("V4", re.compile(rf"^,,{_YEAR}(?:,|$)")),
+    # regional tables: suppliers broken down by region, or the import side by region
+    ("V4", re.compile(rf"^(?:,,|Imports by Regions?,){_YEAR}(?:,|$)", re.I)),
     ("V6", re.compile(rf"^,{_YEAR}(?:,|$)")),
     (
         "V3",
-        re.compile(rf"^(?:Recipient|Exports by|Supplier|Imports by[^,]*),{_YEAR}(?:,|$)", re.I),
+        re.compile(rf"^(?:Recipient|Exports by|Supplier),{_YEAR}(?:,|$)", re.I),
     ),
 ]
 

@@ -38,7 +38,10 @@ __all__ = [
     "inspect_sentence",
     "last_delivery_sentence",
     "leaders_sentence",
+    "overtake",
     "overtake_sentence",
+    "share_of_sentence",
+    "deal_table",
     "peak_sentence",
     "period_containing",
     "ratio_sentence",
@@ -357,6 +360,76 @@ def leaders_sentence(leaders: pd.DataFrame) -> str:
     return "The largest supplier was " + _list(parts) + "."
 
 
+def overtake(table: pd.DataFrame, a: str = "Israel", b: str = "Russia") -> dict:
+    """Return when supplier ``a`` overtook supplier ``b`` (see :func:`overtake_sentence`).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Long, with ``supplier``, ``tiv`` and either ``period`` (from
+        :func:`arms.analysis.period_table`, in period order) or ``year`` (from
+        :func:`arms.analysis.yearly_series`).
+    a, b : str
+        The suppliers to compare (as the table names them; case is ignored).
+
+    Returns
+    -------
+    dict
+        ``unit`` (``"period"`` or ``"year"``), ``status`` (``"overtook"``, ``"never behind"``,
+        ``"not yet"`` or ``"no deliveries"``), ``when`` (the period or year ``a`` overtook
+        ``b``, else None), ``last_behind`` (the last period or year ``b`` delivered more),
+        and the two values ``a_tiv``, ``b_tiv`` (and ``a_share``, ``b_share`` when the
+        table has shares) at ``when`` (or, for ``"not yet"``, at ``last_behind``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"year": [2015, 2015, 2016, 2016], "supplier": ["Russia", "Israel"] * 2,
+    ...                   "tiv": [213.7, 111.5, 7.2, 250.45]})
+    >>> o = overtake(t)
+    >>> o["status"], o["when"], o["last_behind"]
+    ('overtook', 2016, 2015)
+    """
+    unit = "period" if "period" in table.columns else "year"
+    names = {str(n).casefold(): n for n in table["supplier"].dropna().unique()}
+    col_a, col_b = names.get(a.casefold(), a), names.get(b.casefold(), b)
+    order = list(dict.fromkeys(table[unit].tolist()))
+    pivot = table.pivot_table(index=unit, columns="supplier", values="tiv", aggfunc="sum")
+    pivot = pivot.reindex(order).astype(float).fillna(0.0)
+    zero = pd.Series(0.0, index=pivot.index)
+    va = pivot[col_a] if col_a in pivot.columns else zero
+    vb = pivot[col_b] if col_b in pivot.columns else zero
+    shares = None
+    if "share" in table.columns:
+        shares = table.pivot_table(index=unit, columns="supplier", values="share", aggfunc="sum")
+    units = [u for u in order if va[u] > 0 or vb[u] > 0]
+    out = {"unit": unit, "a": a, "b": b, "when": None, "last_behind": None}
+    if not units:
+        return {**out, "status": "no deliveries"}
+    behind = [u for u in units if vb[u] > va[u]]
+    if not behind:
+        return {**out, "status": "never behind"}
+    last = behind[-1]
+    at = last if last == units[-1] else units[units.index(last) + 1]
+    out.update(
+        status="not yet" if at == last else "overtook",
+        when=None if at == last else _scalar(at),
+        last_behind=_scalar(last),
+        a_tiv=float(va[at]),
+        b_tiv=float(vb[at]),
+        a_last=float(va[last]),
+        b_last=float(vb[last]),
+    )
+    if shares is not None and at in shares.index:
+        out["a_share"] = float(shares.loc[at].get(col_a, 0.0))
+        out["b_share"] = float(shares.loc[at].get(col_b, 0.0))
+    return out
+
+
+def _scalar(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else value
+
+
 def overtake_sentence(table: pd.DataFrame, a: str = "Israel", b: str = "Russia") -> str:
     """Say whether and when supplier ``a`` overtook supplier ``b``.
 
@@ -367,9 +440,7 @@ def overtake_sentence(table: pd.DataFrame, a: str = "Israel", b: str = "Russia")
     Parameters
     ----------
     table : pandas.DataFrame
-        Long, with ``supplier``, ``tiv`` and either ``period`` (from
-        :func:`arms.analysis.period_table`, in period order) or ``year`` (from
-        :func:`arms.analysis.yearly_series`).
+        As for :func:`overtake`.
     a, b : str
         The suppliers to compare.
 
@@ -387,42 +458,66 @@ def overtake_sentence(table: pd.DataFrame, a: str = "Israel", b: str = "Russia")
     Israel has not overtaken Russia in these data: in 2011-15, the last period, Russia
     delivered 1,827 TIV and Israel 170 TIV.
     """
-    unit = "period" if "period" in table.columns else "year"
-    order = list(dict.fromkeys(table[unit].tolist()))
-    pivot = table.pivot_table(index=unit, columns="supplier", values="tiv", aggfunc="sum")
-    pivot = pivot.reindex(order).astype(float).fillna(0.0)
-    shares = None
-    if "share" in table.columns:
-        shares = table.pivot_table(index=unit, columns="supplier", values="share", aggfunc="sum")
-    va = pivot[a] if a in pivot.columns else pd.Series(0.0, index=pivot.index)
-    vb = pivot[b] if b in pivot.columns else pd.Series(0.0, index=pivot.index)
-    active = (va > 0) | (vb > 0)
-    units = [u for u in order if active[u]]
-    if not units:
+    o = overtake(table, a, b)
+    unit = o["unit"]
+    if o["status"] == "no deliveries":
         return f"Neither {a} nor {b} delivered anything in these data."
-    behind = [u for u in units if vb[u] > va[u]]
-    if not behind:
+    if o["status"] == "never behind":
         return (
             f"{a} delivered at least as much as {b} in every {unit} with deliveries from either."
         )
-    last = behind[-1]
-    if last == units[-1]:
+    if o["status"] == "not yet":
         return (
-            f"{a} has not overtaken {b} in these data: in {last}, the last {unit}, {b} "
-            f"delivered {fmt_tiv(vb[last])} and {a} {fmt_tiv(va[last])}."
+            f"{a} has not overtaken {b} in these data: in {o['last_behind']}, the last {unit}, "
+            f"{b} delivered {fmt_tiv(o['b_tiv'])} and {a} {fmt_tiv(o['a_tiv'])}."
         )
-    when = units[units.index(last) + 1]
 
-    def with_share(name: str, value: float) -> str:
-        if shares is not None and name in shares.columns and when in shares.index:
-            return f"{fmt_tiv(value)} ({fmt_share(shares.loc[when, name])})"
-        return fmt_tiv(value)
+    def value(name: str) -> str:
+        text = fmt_tiv(o[f"{name}_tiv"])
+        return text + (f" ({fmt_share(o[f'{name}_share'])})" if f"{name}_share" in o else "")
 
     return (
-        f"{a} overtook {b} in {when}: {with_share(a, va[when])} against "
-        f"{with_share(b, vb[when])}. {b} was last ahead in {last} ({fmt_tiv(vb[last])} "
-        f"against {fmt_tiv(va[last])}) and has not delivered more than {a} in any {unit} since."
+        f"{a} overtook {b} in {o['when']}: {value('a')} against {value('b')}. {b} was last "
+        f"ahead in {o['last_behind']} ({fmt_tiv(o['b_last'])} against {fmt_tiv(o['a_last'])}) "
+        f"and has not delivered more than {a} in any {unit} since."
     )
+
+
+def share_of_sentence(shares: pd.DataFrame, supplier: str) -> str:
+    """Say how much one supplier contributed, from :func:`arms.analysis.supplier_shares`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"supplier": ["Russia", "Israel", "Turkiye"],
+    ...                   "tiv": [2016.2, 231.6, 91.2], "share": [80.1, 9.2, 3.6]})
+    >>> s.attrs = {"recipient": "Azerbaijan", "start": 2006, "end": 2019, "total_tiv": 2517.2}
+    >>> print(share_of_sentence(s, "Turkiye"))  # doctest: +NORMALIZE_WHITESPACE
+    From 2006 to 2019, Turkiye supplied 3.6% of Azerbaijan's imports of major arms (91.2 TIV
+    of 2,517 TIV), the 3rd largest of 3 suppliers.
+    """
+    a = shares.attrs
+    who = a.get("recipient", "the recipient")
+    start, end = a.get("start"), a.get("end")
+    span = f"From {start} to {end}" if start != end else f"In {start}"
+    names = shares["supplier"].astype("string").str.casefold()
+    mine = shares.loc[names.eq(supplier.casefold()).fillna(False).astype(bool)]
+    if mine.empty or not _num(mine["tiv"].iloc[0]):
+        return f"{span}, no deliveries from {supplier} to {who} are recorded in these data."
+    row = mine.iloc[0]
+    n = int(shares.index.get_loc(mine.index[0])) + 1
+    share = _num(row["share"])
+    exact = f"{share:.1f}%" if share is not None and share < 10 else fmt_share(share)
+    return (
+        f"{span}, {row['supplier']} supplied {exact} of {who}'s imports of major arms "
+        f"({fmt_tiv(row['tiv'])} of {fmt_tiv(a.get('total_tiv'))}), the {_ordinal(n)} largest "
+        f"of {len(shares)} suppliers."
+    )
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -480,18 +575,19 @@ def _group_rows(yearly: pd.DataFrame, group: str | None) -> pd.DataFrame:
 
 
 def last_delivery_sentence(
-    yearly: pd.DataFrame, *, group: str, to: str, through: int | None = None
+    yearly: pd.DataFrame, *, supplier: str, recipient: str, through: int | None = None
 ) -> str:
-    """Say when a supplier's last recorded delivery was.
+    """Say when the last delivery from a supplier to a recipient was recorded.
 
     Parameters
     ----------
     yearly : pandas.DataFrame
-        From :func:`arms.analysis.yearly_series` (``year``, a group column, ``tiv``).
-    group : str
-        The supplier (or other group) to look at.
-    to : str
-        The recipient, for the sentence.
+        ``year``, ``tiv`` and a ``supplier`` and/or ``recipient`` column: from
+        :func:`arms.analysis.yearly_series` (one recipient, by supplier) or
+        :func:`arms.analysis.supplier_to_recipients` (one supplier, by recipient). Rows are
+        selected on whichever of the two columns the frame has.
+    supplier, recipient : str
+        The parties.
     through : int, optional
         The last year the data cover (default: the last year in ``yearly``).
 
@@ -500,19 +596,23 @@ def last_delivery_sentence(
     >>> import pandas as pd
     >>> y = pd.DataFrame({"year": [2017, 2018, 2019, 2023], "supplier": "Russia",
     ...                   "tiv": [109.2, 52.6, 0.0, 0.0]})
-    >>> text = last_delivery_sentence(y, group="Russia", to="Azerbaijan")
+    >>> text = last_delivery_sentence(y, supplier="Russia", recipient="Azerbaijan")
     >>> print(text)  # doctest: +NORMALIZE_WHITESPACE
     The last delivery from Russia to Azerbaijan recorded in these data was in 2018; none is
     recorded from 2019 to 2023.
     """
-    data = _group_rows(yearly, group)
+    mask = pd.Series(True, index=yearly.index)
+    for col, name in (("supplier", supplier), ("recipient", recipient)):
+        if col in yearly.columns:
+            mask &= yearly[col].astype("string").str.casefold().eq(name.casefold()).fillna(False)
+    data = yearly.loc[mask]
     years = data.loc[data["tiv"].astype("Float64").fillna(0) > 0, "year"].astype(int)
     if through is None:
         through = int(yearly["year"].max()) if len(yearly) else None
     if years.empty:
-        return f"No delivery from {group} to {to} is recorded in these data."
+        return f"No delivery from {supplier} to {recipient} is recorded in these data."
     last = int(years.max())
-    text = f"The last delivery from {group} to {to} recorded in these data was in {last}"
+    text = f"The last delivery from {supplier} to {recipient} recorded in these data was in {last}"
     if through is not None and last < through:
         text += f"; none is recorded from {last + 1} to {through}"
     else:
@@ -529,12 +629,19 @@ def _flag(value: Any) -> bool:
     return bool(value) if value is not pd.NA and not pd.isna(value) else False
 
 
-def deal_sentence(timeline: pd.DataFrame) -> str:
+def deal_sentence(timeline: pd.DataFrame, top: int | None = None) -> str:
     """Describe deals from :func:`arms.analysis.deal_timelines`, one markdown bullet each.
 
     Each bullet gives the designation (and description), supplier and recipient, the order
     year, the units delivered by year, the delivered TIV and SIPRI's comment, marking every
     number SIPRI estimates.
+
+    Parameters
+    ----------
+    timeline : pandas.DataFrame
+        One row per deal and delivery year.
+    top : int, optional
+        Describe only the ``top`` deals with the most delivered TIV (largest first).
 
     Examples
     --------
@@ -552,8 +659,13 @@ def deal_sentence(timeline: pd.DataFrame) -> str:
     if timeline.empty:
         return "No matching deal is recorded in these data."
     key = "deal_key" if "deal_key" in timeline.columns else "deal"
+    groups = list(timeline.groupby(key, sort=False))
+    if top is not None:
+        size = [float(g["tiv"].astype("Float64").fillna(0).sum()) for _, g in groups]
+        ranked = sorted(range(len(groups)), key=lambda i: -size[i])[:top]
+        groups = [groups[i] for i in ranked]
     lines = []
-    for _, rows in timeline.groupby(key, sort=False):
+    for _, rows in groups:
         first = rows.iloc[0]
         desc = first.get("description")
         text = f"- **{first['designation']}**"
@@ -593,6 +705,70 @@ def deal_sentence(timeline: pd.DataFrame) -> str:
             text += f'. SIPRI\'s comment: "{comment}"'
         lines.append(text + ".")
     return "\n".join(lines)
+
+
+def deal_table(timeline: pd.DataFrame) -> pd.DataFrame:
+    """Return one readable row per deal from :func:`arms.analysis.deal_timelines`.
+
+    Parameters
+    ----------
+    timeline : pandas.DataFrame
+        One row per deal and delivery year (extra columns such as ``search`` are kept, from
+        the deal's first row).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``supplier``, ``designation``, ``description``, ``family`` (when known),
+        ``order_year``, ``units`` (delivered), ``years`` (``"2019-2020"``), ``tiv``
+        (delivered), ``estimated`` (True when a number or year is a SIPRI estimate) and any
+        extra columns; largest TIV first.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"deal_key": ["1", "1"], "supplier": "Israel",
+    ...     "designation": "Harop", "description": "loitering munition", "order_year": 2014,
+    ...     "year": [2016, 2017], "units": [25, 25], "units_estimated": [True, False],
+    ...     "tiv": [30.0, 30.0]})
+    >>> deal_table(t)[["designation", "units", "years", "tiv", "estimated"]]
+      designation  units      years   tiv  estimated
+    0       Harop     50  2016-2017  60.0       True
+    """
+    columns = ["supplier", "designation", "description", "family", "order_year"]
+    flags = [c for c in ("units_estimated", "year_estimated") if c in timeline.columns]
+    core = {
+        "deal",
+        "deal_key",
+        "recipient",
+        "category",
+        "order_year_estimated",
+        "year",
+        "units",
+        "tiv",
+        "tiv_per_unit",
+        "status",
+        "comments",
+        "allocation",
+        *flags,
+    }
+    extra = [c for c in timeline.columns if c not in core and c not in columns]
+    key = "deal_key" if "deal_key" in timeline.columns else "deal"
+    rows = []
+    for _, g in timeline.groupby(key, sort=False):
+        first = g.iloc[0]
+        row = {c: first[c] for c in [*columns, *extra] if c in g.columns}
+        years = g["year"].dropna().astype(int).tolist()
+        row["units"] = g["units"].astype("Int64").sum(min_count=1)
+        row["years"] = _years(years).replace(" and ", ", ") if years else ""
+        row["tiv"] = float(g["tiv"].astype("Float64").fillna(0).sum())
+        row["estimated"] = bool(any(g[f].astype("boolean").fillna(False).any() for f in flags))
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return out
+    out = out.sort_values("tiv", ascending=False, kind="stable", ignore_index=True)
+    return out.astype({"units": "Int64", "tiv": "Float64"})
 
 
 def search_sentence(hits: pd.DataFrame, text: str) -> str:
@@ -638,17 +814,22 @@ def search_sentence(hits: pd.DataFrame, text: str) -> str:
 
 
 def weight_sentence(
-    deal_tiv: float, in_year: pd.DataFrame, in_period: pd.DataFrame | None = None
+    deal_tiv: float,
+    in_year: pd.DataFrame,
+    in_period: pd.DataFrame | None = None,
+    deal_tiv_period: float | None = None,
 ) -> str:
     """Say how large a deal is against a recipient's imports in its year (and period).
 
     Parameters
     ----------
     deal_tiv : float
-        The deal's TIV delivered in the year (or period) in question.
+        The deal's TIV delivered in the year of ``in_year``.
     in_year, in_period : pandas.DataFrame
         :func:`arms.analysis.supplier_shares` for the recipient over the delivery year and
         over the five-year period around it.
+    deal_tiv_period : float, optional
+        The deal's TIV delivered in the period (default: ``deal_tiv``).
 
     Examples
     --------
@@ -658,23 +839,26 @@ def weight_sentence(
     >>> p = y.copy()
     >>> p.attrs = {"recipient": "Armenia", "start": 2016, "end": 2020, "total_tiv": 376.5}
     >>> print(weight_sentence(190.0, y, p))  # doctest: +NORMALIZE_WHITESPACE
-    The deal's 190 TIV is 77% of Armenia's imports of major arms in 2019 (248 TIV) and 50% of
-    its imports in 2016-20 (376 TIV).
+    The deal's 190 TIV delivered in 2019 is 77% of Armenia's imports of major arms that year
+    (248 TIV); over 2016-20 its 190 TIV are 50% of Armenia's imports (376 TIV).
     """
-    a = in_year.attrs
-    who = a.get("recipient", "the recipient")
+    who = in_year.attrs.get("recipient", "the recipient")
 
-    def part(shares: pd.DataFrame) -> str:
+    def share(value: float, shares: pd.DataFrame) -> tuple[str, str]:
         total = _num(shares.attrs.get("total_tiv")) or 0.0
-        label = _window_label(shares.attrs.get("start"), shares.attrs.get("end"))
-        share = deal_tiv / total * 100 if total > 0 else None
-        return f"{fmt_share(share)} of {{}} in {label} ({fmt_tiv(total)})".replace("{}", "{who}")
+        return fmt_share(value / total * 100 if total > 0 else None), fmt_tiv(total)
 
-    text = f"The deal's {fmt_tiv(deal_tiv)} is " + part(in_year).format(
-        who=f"{who}'s imports of major arms"
+    year = _window_label(in_year.attrs.get("start"), in_year.attrs.get("end"))
+    pct, total = share(deal_tiv, in_year)
+    text = (
+        f"The deal's {fmt_tiv(deal_tiv)} delivered in {year} is {pct} of {who}'s imports of "
+        f"major arms that year ({total})"
     )
     if in_period is not None:
-        text += " and " + part(in_period).format(who="its imports")
+        value = deal_tiv if deal_tiv_period is None else deal_tiv_period
+        label = _window_label(in_period.attrs.get("start"), in_period.attrs.get("end"))
+        pct, total = share(value, in_period)
+        text += f"; over {label} its {fmt_tiv(value)} are {pct} of {who}'s imports ({total})"
     return text + "."
 
 
@@ -744,8 +928,7 @@ def customer_sentence(rank: pd.DataFrame) -> str:
     if _num(r["tiv"]) in (None, 0.0) or r["rank"] is pd.NA:
         return f"In {label}, {r['recipient']} received nothing from {r['supplier']} in these data."
     n = int(r["rank"])
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    place = "largest customer" if n == 1 else f"{n}{suffix} largest customer"
+    place = "largest customer" if n == 1 else f"{_ordinal(n)} largest customer"
     return (
         f"In {label}, {r['recipient']} received {fmt_share(r['share'])} of {r['supplier']}'s "
         f"arms exports ({fmt_tiv(r['tiv'])} of {fmt_tiv(r['supplier_total'])}), which makes it "
@@ -960,7 +1143,7 @@ class KeyFacts(dict):
 
 def _plain(value: Any) -> Any:
     """Make a value JSON-friendly (numpy and pandas scalars, NA)."""
-    if value is None or value is pd.NA:
+    if value is None or value is pd.NA or value is pd.NaT:
         return None
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
         try:
@@ -971,4 +1154,8 @@ def _plain(value: Any) -> Any:
         return None if math.isnan(value) else round(value, 4)
     if isinstance(value, (bool, int, str)):
         return value
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
     return str(value)

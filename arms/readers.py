@@ -1125,7 +1125,7 @@ def _read_table(src: Source, errors: str) -> pd.DataFrame:
         if i == info.header_line - 1 or (
             info.variant == "V3"
             and re.match(
-                r"^(?:Recipient|Exports by|Supplier|Imports by[^,]*),\d{4}", stripped, re.I
+                r"^(?:Recipient|Exports by|Supplier),\d{4}", stripped, re.I
             )
         ):
             blocks.append((i, _cells(stripped, quoted)))
@@ -1178,7 +1178,7 @@ def _read_table(src: Source, errors: str) -> pd.DataFrame:
                 continue
             for year in values:
                 year_has_value[year] = True
-            cp = region if info.variant == "V4" and not is_total else counterpart
+            cp = region if info.variant == "V4" and region and not is_total else counterpart
             rows = [
                 {
                     "table": table,
@@ -1233,15 +1233,14 @@ def _table_layout(info, header: list[str]) -> tuple[str, int, str]:
     first = header[0].strip().lower()
     meta = info.metadata
     if info.variant == "V4":
-        return "regional", 1, "all"
+        # suppliers broken down by region (",," header) or regions' imports (named header)
+        return "regional", 1 if not first else 0, "all"
     if info.variant == "V5":
         return "top list", 3, "all"
     if info.variant == "V6":
         direction = meta.get("direction", "imports")
         who = meta.get("supplier" if direction == "exports" else "recipient") or "all"
         return direction, 0, "all" if who.lower() == "all" else who
-    if first.startswith("imports by"):
-        return "regional", 0, "all"
     if first == "exports by":
         return "exports", 0, "all"
     if first == "supplier":

@@ -55,6 +55,7 @@ def without_lines(frame):
         ("v3-imports.csv", "V3", "utf-8", 10, ()),
         ("v3-concatenated.csv", "V3", "utf-8", 10, ()),
         ("v4-regional.csv", "V4", "utf-8", 11, ()),
+        ("v4-imports-by-region-resaved.csv", "V4", "utf-8", 7, ()),
         ("v5-toplist.csv", "V5", "utf-8", 11, ()),
         ("tiv-import-all-2018-2022.csv.xls", "V6", "utf-8", 11, ()),
         ("v7-dealsandtivs.txt", "V7", "utf-8", 6, ()),
@@ -281,6 +282,10 @@ def test_v4_v5_v6_tables():
     assert set(r["counterpart"]) == {"Africa", "COCOM"}
     assert r.attrs["source"]["records"] == 4
     assert {x["label"] for x in r.attrs["totals"]} == {"Africa", "COCOM"}
+    imports = arms.read_tiv_table(DATA / "v4-imports-by-region-resaved.csv")
+    assert list(dict.fromkeys(imports["entity"])) == ["Africa", "Asia and Oceania", "Europe"]
+    assert (imports["counterpart"] == "all").all()
+    assert {x["label"] for x in imports.attrs["totals"]} == {"World total"}
     top = arms.read_tiv_table(DATA / "v5-toplist.csv")
     assert list(dict.fromkeys(top["entity"])) == ["United States", "Israel", "Armenia"]
     assert {x["label"] for x in top.attrs["totals"]} == {"Others", "Total"}

@@ -1,0 +1,90 @@
+"""``arms inspect``: JSON keys from DESIGN.md, a human table, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from arms.cli import main
+
+DATA = Path(__file__).parent / "data" / "readers"
+KEYS = {
+    "format",
+    "encoding",
+    "records",
+    "rejected",
+    "generated",
+    "recipients",
+    "suppliers",
+    "tiv_total",
+}
+
+
+def run_json(capsys, path) -> dict:
+    assert main(["inspect", str(path), "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_register_summary(capsys):
+    out = run_json(capsys, DATA / "v1-2024.csv")
+    assert KEYS <= set(out)
+    assert (out["format"], out["encoding"], out["records"], out["rejected"]) == (
+        "V1",
+        "cp1252",
+        7,
+        0,
+    )
+    assert out["generated"] == "2024-10-13T14:20:11"
+    assert out["recipients"] == 5 and out["suppliers"] == 7
+    # TIV of delivered weapons: 190 + 28.8 + 15 + 3.25 + 0.4 + 0 + 0
+    assert out["tiv_total"] == pytest.approx(237.45)
+
+
+def test_deliveries_and_table_summaries(capsys):
+    d = run_json(capsys, DATA / "v2-deliveries.csv")
+    assert (d["format"], d["records"]) == ("V2", 7)  # deal-year rows
+    assert d["tiv_total"] == pytest.approx(6 + 9 + 190 + 0.66 + 1.2 + 0.2 + 0)
+    t = run_json(capsys, DATA / "v3-imports.csv")
+    assert (t["format"], t["records"], t["recipients"], t["suppliers"]) == ("V3", 4, 4, None)
+    # year cells of the entity rows, total row excluded
+    assert t["tiv_total"] == 369 + 44 + 51 + 32 + 29 + 7 + 0 + 0 + 100 + 80 + 50 + 40
+
+
+def test_human_output(capsys):
+    assert main(["inspect", str(DATA / "v8-legacy2014.csv")]) == 0
+    text = capsys.readouterr().out
+    assert "V8: legacy 2014-era trade register" in text
+    assert "records" in text and "6" in text
+
+
+def test_errors_are_one_line_without_traceback(tmp_path):
+    page = tmp_path / "export.csv"
+    page.write_text("<!DOCTYPE html><html><body>SIPRI</body></html>")
+    proc = subprocess.run(
+        [sys.executable, "-m", "arms", "inspect", str(page)], capture_output=True, text=True
+    )
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "HTML page" in lines[0] and str(page) in lines[0]
+    assert "Traceback" not in proc.stderr
+    missing = subprocess.run(
+        [sys.executable, "-m", "arms", "inspect", str(tmp_path / "nope.csv")],
+        capture_output=True,
+        text=True,
+    )
+    assert missing.returncode == 1 and len(missing.stderr.strip().splitlines()) == 1
+
+
+def test_debug_shows_traceback(tmp_path):
+    page = tmp_path / "empty.csv"
+    page.write_text("")
+    proc = subprocess.run(
+        [sys.executable, "-m", "arms", "--debug", "inspect", str(page)],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode != 0 and "Traceback" in proc.stderr
