@@ -33,7 +33,7 @@ import pandas as pd
 
 from arms.errors import ArmsError, SipriFormatError
 
-__all__ = ["ROLES", "bundled_files", "choose", "describe", "load"]
+__all__ = ["ROLES", "bundled_files", "choose", "describe", "load", "supplier_file"]
 
 #: The roles a SIPRI file can play, in the order :func:`describe` lists them.
 ROLES: dict[str, str] = {
@@ -76,13 +76,15 @@ def _classify(path: str, _stamp: tuple[int, int]) -> dict | None:
         tables = set(frame["table"].dropna().astype(str)) if len(frame) else set()
         role = tables.pop() if len(tables) == 1 else "table"
         role = role if role in ("imports", "exports") else "table"
-        suppliers = recipients = None
+        suppliers = recipients = exporter = None
         records = int(frame["entity"].nunique())
     else:
         suppliers = int(frame["supplier"].nunique())
         recipients = int(frame["recipient"].nunique())
         base = "register" if info.kind == "deals" else "deliveries"
-        role = f"supplier_{base}" if suppliers == 1 and recipients > 1 else base
+        single = suppliers == 1 and recipients > 1
+        role = f"supplier_{base}" if single else base
+        exporter = str(frame["supplier"].dropna().iloc[0]) if single else None
         records = len(frame)
     generated = info.metadata.get("generated")
     return {
@@ -95,6 +97,7 @@ def _classify(path: str, _stamp: tuple[int, int]) -> dict | None:
         "records": records,
         "suppliers": suppliers,
         "recipients": recipients,
+        "exporter": exporter,
         "sha256": info.sha256[:12],
         "path": str(path),
     }
@@ -105,7 +108,9 @@ def _info(path: Path) -> dict | None:
     return _classify(str(path.resolve()), (stat.st_mtime_ns, stat.st_size))
 
 
-def describe(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+def describe(
+    data_dir: str | os.PathLike | None = None, *, data: str | os.PathLike | None = None
+) -> pd.DataFrame:
     r"""Return one row per SIPRI file in a folder: its role, variant, release and size.
 
     Files that are not SIPRI exports (a README, a script) are left out.
@@ -114,6 +119,9 @@ def describe(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     ----------
     data_dir : str or os.PathLike, optional
         The folder; :data:`arms.paths.SIPRI_DIR` (the bundled extract) by default.
+    data : str or os.PathLike, optional
+        A file chosen by the user (a notebook's ``DATA``); it replaces the folder's files of
+        the same role.
 
     Returns
     -------
@@ -121,8 +129,8 @@ def describe(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
         ``name``, ``role`` (see :data:`ROLES`), ``variant``, ``kind``, ``description``,
         ``generated`` (the date SIPRI generated the data, ISO), ``records`` (deals, deal-year
         rows, or a table's entity rows), ``suppliers``, ``recipients`` (distinct parties;
-        ``<NA>`` for tables), ``sha256`` (first 12 hex digits) and ``path``; ordered by role,
-        newest release first.
+        ``<NA>`` for tables), ``exporter`` (the one supplier of a ``supplier_*`` file),
+        ``sha256`` (first 12 hex digits) and ``path``; ordered by role, newest release first.
 
     Examples
     --------
@@ -142,6 +150,11 @@ def describe(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
         info = _info(path)
         if info is not None:
             rows.append(info)
+    if data is not None:
+        chosen = _info(_existing(data))
+        if chosen is None:
+            raise SipriFormatError("is not a SIPRI export the readers know", path=str(data))
+        rows = [r for r in rows if r["role"] != chosen["role"]] + [chosen]
     columns = [
         "name",
         "role",
@@ -152,6 +165,7 @@ def describe(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
         "records",
         "suppliers",
         "recipients",
+        "exporter",
         "sha256",
         "path",
     ]
@@ -174,6 +188,7 @@ def describe(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
             "records": "Int64",
             "suppliers": "Int64",
             "recipients": "Int64",
+            "exporter": "string",
             "sha256": "string",
             "path": "string",
         }
@@ -229,14 +244,62 @@ def bundled_files(
     >>> bundled_files(d)["imports"].name
     'new.csv'
     """
-    found = describe(data_dir)
+    found = describe(data_dir, data=data)
     out: dict[str, Path] = {}
     for role, path in zip(found["role"], found["path"], strict=True):
         out.setdefault(str(role), Path(str(path)))
-    if data is not None:
-        path = _existing(data)
-        out[_role_of(path)] = path
     return out
+
+
+def supplier_file(
+    supplier: str,
+    data_dir: str | os.PathLike | None = None,
+    *,
+    data: str | os.PathLike | None = None,
+) -> Path | None:
+    """Return a register (or deliveries file) of one supplier's exports, if the folder has one.
+
+    Such a file lists all of the supplier's customers, which is what ranking a recipient
+    among them (:func:`arms.analysis.customer_rank`) needs.
+
+    Parameters
+    ----------
+    supplier : str
+        The exporter, as SIPRI names it (case and accents are ignored; ``Turkey`` finds
+        ``Turkiye`` through the entity crosswalk).
+    data_dir : str or os.PathLike, optional
+        The folder; :data:`arms.paths.SIPRI_DIR` by default.
+    data : str or os.PathLike, optional
+        A user's file considered as well (it wins when it qualifies).
+
+    Returns
+    -------
+    pathlib.Path or None
+        The newest such file; None when there is none.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> supplier_file("Israel", pathlib.Path(tempfile.mkdtemp())) is None
+    True
+    """
+    found = describe(data_dir, data=data)
+    found = found.loc[found["role"].isin(["supplier_register", "supplier_deliveries"])]
+    want = _party(supplier)
+    for exporter, path in zip(found["exporter"], found["path"], strict=True):
+        if exporter is not pd.NA and _party(str(exporter)) == want:
+            return Path(str(path))
+    return None
+
+
+def _party(name: str) -> str:
+    try:
+        from arms.entities import canonical_name
+
+        name = canonical_name(name) or name
+    except (ImportError, LookupError, ValueError, ArmsError):
+        pass
+    return " ".join(str(name).casefold().split())
 
 
 def _existing(data: str | os.PathLike) -> Path:

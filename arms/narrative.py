@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -167,6 +168,10 @@ def _list(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _years(years: Iterable[int]) -> str:
     """``[2015, 2016, 2017, 2019]`` -> ``"2015-2017 and 2019"``."""
     ys = sorted({int(y) for y in years})
@@ -270,9 +275,9 @@ def inspect_sentence(summary: Mapping[str, Any]) -> str:
     text += ")"
     parties = []
     if summary.get("recipients") is not None:
-        parties.append(f"{summary['recipients']} recipients")
+        parties.append(_count(summary["recipients"], "recipient"))
     if summary.get("suppliers") is not None:
-        parties.append(f"{summary['suppliers']} suppliers")
+        parties.append(_count(summary["suppliers"], "supplier"))
     if parties:
         text += ", with " + _list(parties)
     if summary.get("tiv_total") is not None:
@@ -347,16 +352,33 @@ def leaders_sentence(leaders: pd.DataFrame) -> str:
     ...                      "tiv": [1826.7, 697.45], "share": [78.9, 67.7]})
     >>> leaders_sentence(lead)
     'The largest supplier was Russia in 2011-15 (79% of the TIV) and Israel in 2016-20 (68%).'
+    >>> lead["supplier"] = "Russia"
+    >>> print(leaders_sentence(lead))  # doctest: +NORMALIZE_WHITESPACE
+    The largest supplier was Russia in every period from 2011-15 to 2016-20 (79% and 68% of
+    the TIV).
     """
-    parts = []
-    for i, (_, row) in enumerate(leaders.iterrows()):
-        if row["supplier"] is pd.NA or pd.isna(row["supplier"]):
-            parts.append(f"nobody in {row['period']} (no deliveries)")
-            continue
-        share = fmt_share(row["share"]) + (" of the TIV" if i == 0 else "")
-        parts.append(f"{row['supplier']} in {row['period']} ({share})")
-    if not parts:
+    runs: list[tuple[str | None, list[str], list[str]]] = []  # supplier, periods, shares
+    for _, row in leaders.iterrows():
+        name = None if pd.isna(row["supplier"]) else str(row["supplier"])
+        share = fmt_share(row["share"]) if name else ""
+        if runs and runs[-1][0] == name:
+            runs[-1][1].append(str(row["period"]))
+            runs[-1][2].append(share)
+        else:
+            runs.append((name, [str(row["period"])], [share]))
+    if not runs:
         return "No deliveries are recorded in these data."
+    parts = []
+    for i, (name, periods, shares) in enumerate(runs):
+        of = " of the TIV" if i == 0 else ""
+        if name is None:
+            parts.append(f"nobody in {_list(periods)} (no deliveries)")
+        elif len(periods) == 1:
+            parts.append(f"{name} in {periods[0]} ({shares[0]}{of})")
+        else:
+            parts.append(
+                f"{name} in every period from {periods[0]} to {periods[-1]} ({_list(shares)}{of})"
+            )
     return "The largest supplier was " + _list(parts) + "."
 
 
@@ -499,7 +521,8 @@ def share_of_sentence(shares: pd.DataFrame, supplier: str) -> str:
     a = shares.attrs
     who = a.get("recipient", "the recipient")
     start, end = a.get("start"), a.get("end")
-    span = f"From {start} to {end}" if start != end else f"In {start}"
+    five = start is not None and end is not None and int(end) - int(start) == 4
+    span = f"In {_window_label(start, end)}" if five or start == end else f"From {start} to {end}"
     names = shares["supplier"].astype("string").str.casefold()
     mine = shares.loc[names.eq(supplier.casefold()).fillna(False).astype(bool)]
     if mine.empty or not _num(mine["tiv"].iloc[0]):
@@ -510,8 +533,8 @@ def share_of_sentence(shares: pd.DataFrame, supplier: str) -> str:
     exact = f"{share:.1f}%" if share is not None and share < 10 else fmt_share(share)
     return (
         f"{span}, {row['supplier']} supplied {exact} of {who}'s imports of major arms "
-        f"({fmt_tiv(row['tiv'])} of {fmt_tiv(a.get('total_tiv'))}), the {_ordinal(n)} largest "
-        f"of {len(shares)} suppliers."
+        f"({fmt_tiv(row['tiv'])} of {fmt_tiv(a.get('total_tiv'))}), the "
+        f"{'largest' if n == 1 else _ordinal(n) + ' largest'} of {len(shares)} suppliers."
     )
 
 
@@ -613,7 +636,9 @@ def last_delivery_sentence(
         return f"No delivery from {supplier} to {recipient} is recorded in these data."
     last = int(years.max())
     text = f"The last delivery from {supplier} to {recipient} recorded in these data was in {last}"
-    if through is not None and last < through:
+    if through is not None and last + 1 == through:
+        text += f"; none is recorded in {through}"
+    elif through is not None and last < through:
         text += f"; none is recorded from {last + 1} to {through}"
     else:
         text += ", the last year the data cover"
@@ -668,7 +693,7 @@ def deal_sentence(timeline: pd.DataFrame, top: int | None = None) -> str:
     for _, rows in groups:
         first = rows.iloc[0]
         desc = first.get("description")
-        text = f"- **{first['designation']}**"
+        text = f"- **{_designation(first['designation'])}**"
         if isinstance(desc, str) and desc:
             text += f" ({desc})"
         text += f" from {first['supplier']} to {first['recipient']}"
@@ -681,18 +706,30 @@ def deal_sentence(timeline: pd.DataFrame, top: int | None = None) -> str:
         if delivered.empty:
             text += ": nothing delivered yet in these data"
         else:
-            parts = []
-            for _, r in delivered.iterrows():
-                units = _num(r.get("units"))
-                number = "?" if units is None else f"{units:.0f}"
-                marks = []
-                if _flag(r.get("units_estimated")):
-                    marks.append("number estimated")
-                if _flag(r.get("year_estimated")):
-                    marks.append("year estimated")
-                note = f" ({', '.join(marks)})" if marks else ""
-                parts.append(f"{number} delivered in {int(r['year'])}{note}")
-            text += ": " + "; ".join(parts)
+            years = delivered["year"].astype(int).tolist()
+            units = delivered["units"].astype("Int64")
+            total = units.sum(min_count=1)
+            number = "?" if total is pd.NA else f"{int(total)}"
+            text += f": {number} delivered in {_years(years)}"
+            notes = []
+            if len(years) > 1:
+                notes.append(
+                    ", ".join(
+                        f"{y}: {'?' if u is pd.NA else int(u)}"
+                        for y, u in zip(years, units, strict=True)
+                    )
+                )
+            for flag, what in (("units_estimated", "number"), ("year_estimated", "year")):
+                if flag not in delivered.columns:
+                    continue
+                marked = delivered[flag].astype("boolean").fillna(False).astype(bool).tolist()
+                if all(marked):
+                    notes.append(f"{what} estimated")
+                elif any(marked):
+                    which = _years(y for y, m in zip(years, marked, strict=True) if m)
+                    notes.append(f"{what} estimated for {which}")
+            if notes:
+                text += " (" + "; ".join(notes) + ")"
             tiv = float(delivered["tiv"].astype("Float64").fillna(0).sum())
             text += f"; {fmt_tiv(tiv)} delivered"
             unit = _num(first.get("tiv_per_unit"))
@@ -705,6 +742,11 @@ def deal_sentence(timeline: pd.DataFrame, top: int | None = None) -> str:
             text += f'. SIPRI\'s comment: "{comment}"'
         lines.append(text + ".")
     return "\n".join(lines)
+
+
+def _designation(text: Any) -> str:
+    """Return a designation without the trailing ``-`` of deliveries exports (``OPV-62 FAC -``)."""
+    return re.sub(r"\s+-+\s*$", "", str(text)) if isinstance(text, str) else "?"
 
 
 def deal_table(timeline: pd.DataFrame) -> pd.DataFrame:
@@ -758,6 +800,7 @@ def deal_table(timeline: pd.DataFrame) -> pd.DataFrame:
     for _, g in timeline.groupby(key, sort=False):
         first = g.iloc[0]
         row = {c: first[c] for c in [*columns, *extra] if c in g.columns}
+        row["designation"] = _designation(row.get("designation"))
         years = g["year"].dropna().astype(int).tolist()
         row["units"] = g["units"].astype("Int64").sum(min_count=1)
         row["years"] = _years(years).replace(" and ", ", ") if years else ""
@@ -1040,8 +1083,8 @@ def reconcile_sentence(result: pd.DataFrame) -> str:
     ...     "releases": {"register": "2024-10-13", "deliveries": "2025-01-03"}, "warnings": []}
     >>> print(reconcile_sentence(r))  # doctest: +NORMALIZE_WHITESPACE
     Armenia, 2000-23: the 2 sources agree in all 75 checks (to within their rounding). They
-    come from different SIPRI releases (register 13 Oct 2024, deliveries 3 Jan 2025), so a
-    disagreement could be SIPRI's revision rather than an error.
+    were generated on different dates (register 13 Oct 2024, deliveries 3 Jan 2025); where
+    they disagree, the cause can be a SIPRI revision between the two rather than an error.
     """
     s = result.attrs["summary"]
     label = _window_label(s["start"], s["end"])
@@ -1062,8 +1105,8 @@ def reconcile_sentence(result: pd.DataFrame) -> str:
             for name, date in s.get("releases", {}).items()
         )
         text += (
-            f" They come from different SIPRI releases ({listing}), so a disagreement could be "
-            "SIPRI's revision rather than an error."
+            f" They were generated on different dates ({listing}); where they disagree, the "
+            "cause can be a SIPRI revision between the two rather than an error."
         )
     return text
 
@@ -1078,23 +1121,29 @@ def release_sentence(diff: pd.DataFrame) -> str:
     >>> d.attrs = {"old_generated": "2024-10-13", "new_generated": "2025-01-03",
     ...            "counts": {"added": 0, "removed": 0, "changed": 1}}
     >>> print(release_sentence(d))  # doctest: +NORMALIZE_WHITESPACE
-    Between the release of 13 Oct 2024 and that of 3 Jan 2025, 0 deals were added, 0 removed
+    Between the data generated on 13 Oct 2024 and on 3 Jan 2025, 0 deals added, 0 removed
     and 1 changed (in units, years or TIV); the net change in delivered TIV is +5 TIV.
     """
     a = diff.attrs
     counts = a.get("counts", {})
-    old = generated_date(a.get("old_generated")) or "an undated release"
-    new = generated_date(a.get("new_generated")) or "an undated release"
-    if old == new:
-        head = f"Both files come from the release of {old}: "
-    else:
-        head = f"Between the release of {old} and that of {new}, "
+    old = generated_date(a.get("old_generated")) or "an unknown date"
+    new = generated_date(a.get("new_generated")) or "an unknown date"
+    head = (
+        f"Both files were generated on {old}: "
+        if old == new
+        else f"Between the data generated on {old} and on {new}, "
+    )
+    added, removed, changed = (counts.get(k, 0) for k in ("added", "removed", "changed"))
+    if not (added or removed or changed):
+        return head + (
+            "no deal was added, removed or changed: both hold the same deals with the same "
+            "units, delivery years and TIV."
+        )
     net = float(diff["tiv_change"].astype("Float64").fillna(0).sum()) if len(diff) else 0.0
     sign = "+" if net > 0 else ""
-    return (
-        head + f"{counts.get('added', 0)} deals were added, {counts.get('removed', 0)} removed "
-        f"and {counts.get('changed', 0)} changed (in units, years or TIV); the net change in "
-        f"delivered TIV is {sign}{fmt_tiv(net)}."
+    return head + (
+        f"{_count(added, 'deal')} added, {removed} removed and {changed} changed (in units, "
+        f"years or TIV); the net change in delivered TIV is {sign}{fmt_tiv(net)}."
     )
 
 

@@ -40,6 +40,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unicodedata
 from collections import Counter
@@ -154,8 +155,9 @@ def collect_figure(fig: Any, name: str) -> None:
 
     stem = Path(directory) / (_slug(name) or "figure")
     save_figure(fig, stem, formats=("png", "svg"))
-    # The caption keeps the name as written (the slug loses case and punctuation).
-    stem.with_suffix(".name").write_text(str(name), encoding="utf-8")
+    records = os.environ.get(ENV_KEYS)
+    if records:  # the index's caption keeps the name as written (the slug loses case)
+        _append_record(records, {"figure": stem.name, "name": str(name)})
 
 
 def collect_table(table: Any, name: str) -> None:
@@ -233,6 +235,11 @@ def key_figure(label: str, value: Any, note: str | None = None) -> None:
         "value": _plain(value),
         "note": None if note is None else str(note),
     }
+    _append_record(path, record)
+
+
+def _append_record(path: str, record: dict) -> None:
+    """Append one JSON line to the page's record file (one file per kernel: no races)."""
     with open(path, "a", encoding="utf-8") as fh:
         fh.write(json.dumps(record, ensure_ascii=False) + "\n")
 
@@ -418,6 +425,8 @@ class PageResult:
         The pickled tables the page collected (in a temporary folder during the build).
     key_figures : list of dict
         ``label``, ``value`` and ``note`` of each key figure, in the order recorded.
+    captions : dict of str to str
+        Figure file stem to the name given to :func:`collect_figure`.
     """
 
     notebook: Path
@@ -435,6 +444,7 @@ class PageResult:
     figures: list[Path] = field(default_factory=list)
     tables: list[Path] = field(default_factory=list)
     key_figures: list[dict] = field(default_factory=list)
+    captions: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -613,7 +623,7 @@ _TAG_ATTRS = {
     "style": {"type", "scoped"},
     "details": {"open"},
 }
-_CLEANER = None
+_LOCAL = threading.local()  # bleach cleaners keep parser state: one per thread
 
 
 def _allowed_attribute(tag: str, name: str, value: str) -> bool:
@@ -629,12 +639,12 @@ def _allowed_attribute(tag: str, name: str, value: str) -> bool:
 
 
 def _cleaner():
-    global _CLEANER
-    if _CLEANER is None:
+    cleaner = getattr(_LOCAL, "cleaner", None)
+    if cleaner is None:
         import bleach
         from bleach.css_sanitizer import ALLOWED_CSS_PROPERTIES, CSSSanitizer
 
-        _CLEANER = bleach.Cleaner(
+        cleaner = _LOCAL.cleaner = bleach.Cleaner(
             tags=_ALLOWED_TAGS,
             attributes=_allowed_attribute,
             protocols={"http", "https", "mailto", "data"},
@@ -645,7 +655,7 @@ def _cleaner():
                 | {"max-width", "min-width", "max-height", "overflow", "white-space", "display"}
             ),
         )
-    return _CLEANER
+    return cleaner
 
 
 def render_page(
@@ -655,6 +665,7 @@ def render_page(
     title: str | None = None,
     recipient: str | None = None,
     failure: CellFailure | None = None,
+    citation: str = CITATION,
 ) -> str:
     """Return a notebook as a standalone HTML page for the report.
 
@@ -674,6 +685,8 @@ def render_page(
         Shown in the bar of a template page.
     failure : CellFailure, optional
         Shown as a banner at the top of a failed page.
+    citation : str, optional
+        The source line at the foot of the page.
 
     Returns
     -------
@@ -701,17 +714,19 @@ def render_page(
             "title": title,
             "recipient": recipient,
             "failure": None if failure is None else str(failure),
-            "citation": CITATION,
+            "citation": citation,
         },
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body
 
 
-def _read_keys(path: Path) -> list[dict]:
+def _read_records(path: Path) -> tuple[list[dict], dict[str, str]]:
+    """Return the key figures and the figure captions a page recorded."""
+    keys: list[dict] = []
+    captions: dict[str, str] = {}
     if not path.exists():
-        return []
-    keys = []
+        return keys, captions
     for line in path.read_text(encoding="utf-8").splitlines():
         try:
             record = json.loads(line)
@@ -719,7 +734,9 @@ def _read_keys(path: Path) -> list[dict]:
             continue
         if isinstance(record, dict) and "label" in record:
             keys.append(record)
-    return keys
+        elif isinstance(record, dict) and "figure" in record:
+            captions[str(record["figure"])] = str(record.get("name", record["figure"]))
+    return keys, captions
 
 
 def _run_page(
@@ -730,6 +747,7 @@ def _run_page(
     with_code: bool,
     timeout: int,
     kernel_name: str | None,
+    citation: str = CITATION,
 ) -> PageResult:
     """Execute one notebook and write its page; never raises for a notebook's own failure."""
     import nbformat
@@ -771,7 +789,9 @@ def _run_page(
             resources={"metadata": {"path": str(page.notebook.parent)}},
             on_notebook_start=lambda **kw: marks.__setitem__("ready", now()),
             on_cell_start=lambda cell_index, **kw: marks.__setitem__("current_cell", cell_index),
-            on_cell_complete=lambda **kw: marks.__setitem__("last", now()),
+            # on_cell_executed fires when the kernel has replied (on_cell_complete fires as
+            # soon as the request is sent), so "last" is the end of the last cell's run.
+            on_cell_executed=lambda **kw: marks.__setitem__("last", now()),
             on_cell_error=lambda cell_index, **kw: marks.setdefault("error_cell", cell_index),
             **options,
         )
@@ -782,6 +802,8 @@ def _run_page(
             try:
                 client.execute(env=env, stdout=log_fh, stderr=log_fh)
             except Exception as exc:
+                if "ready" in marks:  # a timeout or a dead kernel: time to failure is execution
+                    marks["last"] = now()
                 page.failure = _failure_from(exc, nb, marks, page.notebook, page.recipient)
                 if page.failure.cell_index is None:
                     tail = kernel_log.read_text(errors="replace").strip().splitlines()[-20:]
@@ -801,6 +823,7 @@ def _run_page(
                 title=page.title,
                 recipient=page.recipient,
                 failure=page.failure,
+                citation=citation,
             )
             page.html = out / f"{page.slug}.html"
             page.html.write_text(html, encoding="utf-8")
@@ -818,7 +841,7 @@ def _run_page(
         page.conversion_seconds = time.perf_counter() - convert_start
     page.figures = sorted(figures_dir.glob("*.png"), key=lambda p: (p.stat().st_mtime_ns, p.name))
     page.tables = sorted(tables_dir.glob("*.pkl"))
-    page.key_figures = _read_keys(keys_file)
+    page.key_figures, page.captions = _read_records(keys_file)
     page.seconds = time.perf_counter() - start
     return page
 
@@ -1060,6 +1083,12 @@ def _load_tables(pages: Sequence[PageResult]) -> dict[str, Any]:
     return tables
 
 
+def _citation(data_files: Iterable[Mapping]) -> str:
+    """Return the citation with the data's generated date(s)."""
+    generated = sorted({str(r["generated"])[:10] for r in data_files if r.get("generated")})
+    return CITATION + (f" (data generated {', '.join(generated)})." if generated else ".")
+
+
 def _href(path: Path, base: Path) -> str:
     return quote(path.relative_to(base).as_posix())
 
@@ -1071,10 +1100,7 @@ def _write_index(result: ReportResult, *, title: str, data: Path | None, any_pdf
 
     out = result.out
     pages, key_figures, figures = [], [], []
-    generated = sorted({str(r["generated"]) for r in result.data_files if r.get("generated")})
-    citation = CITATION + (
-        f" (data generated {', '.join(g[:10] for g in generated)})." if generated else "."
-    )
+    citation = _citation(result.data_files)
     for page in result.pages:
         page_href = _href(page.html, out) if page.html else ""
         pages.append(
@@ -1100,11 +1126,10 @@ def _write_index(result: ReportResult, *, title: str, data: Path | None, any_pdf
                 }
             )
         for png in page.figures:
-            label = png.with_suffix(".name")
             svg = png.with_suffix(".svg")
             figures.append(
                 {
-                    "name": label.read_text(encoding="utf-8") if label.exists() else png.stem,
+                    "name": page.captions.get(png.stem, png.stem),
                     "png_href": _href(png, out),
                     "svg_href": _href(svg, out) if svg.exists() else "",
                     "page": page.title,
@@ -1224,8 +1249,10 @@ def build_report(
     result = ReportResult(out_path, out_path / "index.html", pages, jobs=jobs)
     if progress:
         progress(None, 0, len(pages))
+    citation = _citation(_provenance(data_path or paths.SIPRI_DIR, []))
     with tempfile.TemporaryDirectory(prefix="arms-report-") as scratch:
-        with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="arms-report") as pool:
+        pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="arms-report")
+        try:
             futures = [
                 pool.submit(
                     _run_page,
@@ -1235,6 +1262,7 @@ def build_report(
                     with_code=with_code,
                     timeout=timeout,
                     kernel_name=kernel_name,
+                    citation=citation,
                 )
                 for page in pages
             ]
@@ -1242,6 +1270,9 @@ def build_report(
                 page = future.result()
                 if progress:
                     progress(page, done, len(pages))
+        finally:
+            # On Ctrl-C, notebooks not yet started are dropped; running kernels finish.
+            pool.shutdown(wait=True, cancel_futures=True)
         tables = _load_tables(pages)
         if tables:
             from arms.export import to_excel

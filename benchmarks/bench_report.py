@@ -70,8 +70,12 @@ ax2.set_xlabel("share of TIV (%)")
 arms.report.collect_figure(fig2, f"Shares {RECIPIENT}")
 """
 DEMO_NAMES = (
-    "00-start-here", "01-data-quality", "02-azerbaijan-suppliers", "03-armenia-su30sm",
-    "04-russia-both-sides", "05-recipient-profile",
+    "00-start-here",
+    "01-data-quality",
+    "02-azerbaijan-suppliers",
+    "03-armenia-su30sm",
+    "04-russia-both-sides",
+    "05-recipient-profile",
 )
 
 
@@ -82,24 +86,30 @@ def write_demo_notebooks(folder: Path) -> Path:
 
     folder.mkdir(parents=True, exist_ok=True)
     for name in DEMO_NAMES:
-        nb = new_notebook(cells=[
-            new_markdown_cell(f"# {name[3:].replace('-', ' ').capitalize()}\n\nDemo page."),
-            new_code_cell(_DEMO_SETUP),
-            new_code_cell(
-                "DATA_DIR = arms.paths.SIPRI_DIR\nRECIPIENT = 'Azerbaijan'",
-                metadata={"tags": ["parameters"]},
-            ),
-            new_code_cell(_DEMO_WORK),
-            new_markdown_cell("The shares above are computed, not typed."),
-            new_code_cell(_DEMO_PLOTS),
-        ])
+        nb = new_notebook(
+            cells=[
+                new_markdown_cell(f"# {name[3:].replace('-', ' ').capitalize()}\n\nDemo page."),
+                new_code_cell(_DEMO_SETUP),
+                new_code_cell(
+                    "DATA_DIR = arms.paths.SIPRI_DIR\nRECIPIENT = 'Azerbaijan'",
+                    metadata={"tags": ["parameters"]},
+                ),
+                new_code_cell(_DEMO_WORK),
+                new_markdown_cell("The shares above are computed, not typed."),
+                new_code_cell(_DEMO_PLOTS),
+            ]
+        )
         nbformat.write(nb, folder / f"{name}.ipynb")
     return folder
 
 
 def build(notebooks, out: Path, *, jobs: int, data, recipients) -> report.ReportResult:
     return report.build_report(
-        notebooks, out, jobs=jobs, data=data, recipients=recipients,
+        notebooks,
+        out,
+        jobs=jobs,
+        data=data,
+        recipients=recipients,
         progress=report.ProgressBar(sys.stderr),
     )
 
@@ -107,19 +117,27 @@ def build(notebooks, out: Path, *, jobs: int, data, recipients) -> report.Report
 def describe(label: str, result: report.ReportResult) -> dict:
     t = result.timings()
     phases = t["kernel"] + t["execution"] + t["conversion"]
-    print(f"\n{label}: {len(result.pages)} pages, {result.jobs} worker(s), "
-          f"wall {t['wall']:.1f}s{'' if result.ok else '  (FAILURES: see above)'}")
+    print(
+        f"\n{label}: {len(result.pages)} pages, {result.jobs} worker(s), "
+        f"wall {t['wall']:.1f}s{'' if result.ok else '  (FAILURES: see above)'}"
+    )
     print(f"  {'page':44} {'kernel':>7} {'exec':>7} {'html':>7} {'total':>7}")
     for p in result.pages:
-        print(f"  {p.name[:44]:44} {p.kernel_seconds:7.2f} {p.execution_seconds:7.2f} "
-              f"{p.conversion_seconds:7.2f} {p.seconds:7.2f}")
-    print(f"  {'sum over pages':44} {t['kernel']:7.2f} {t['execution']:7.2f} "
-          f"{t['conversion']:7.2f} {t['pages']:7.2f}")
+        print(
+            f"  {p.name[:44]:44} {p.kernel_seconds:7.2f} {p.execution_seconds:7.2f} "
+            f"{p.conversion_seconds:7.2f} {p.seconds:7.2f}"
+        )
+    print(
+        f"  {'sum over pages':44} {t['kernel']:7.2f} {t['execution']:7.2f} "
+        f"{t['conversion']:7.2f} {t['pages']:7.2f}"
+    )
     if phases:
-        print(f"  split: kernel start/stop {t['kernel'] / phases:.0%}, execution "
-              f"{t['execution'] / phases:.0%}, conversion {t['conversion'] / phases:.0%}; "
-              f"index, workbook and PDF {max(t['wall'] - t['pages'] / result.jobs, 0):.1f}s "
-              "(approx.)")
+        print(
+            f"  split: kernel start/stop {t['kernel'] / phases:.0%}, execution "
+            f"{t['execution'] / phases:.0%}, conversion {t['conversion'] / phases:.0%}; "
+            f"index, workbook and PDF {max(t['wall'] - t['pages'] / result.jobs, 0):.1f}s "
+            "(approx.)"
+        )
     return {"jobs": result.jobs, "ok": result.ok, **{k: round(v, 3) for k, v in t.items()}}
 
 
@@ -138,15 +156,22 @@ def time_cli(notebooks, out: Path, *, data, recipients) -> tuple[float, int]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("notebooks", nargs="*", type=Path,
-                        help="notebook files or folders (default: notebooks/)")
-    parser.add_argument("--demo", action="store_true",
-                        help="benchmark throwaway notebooks shaped like the real ones")
+    parser.add_argument(
+        "notebooks", nargs="*", type=Path, help="notebook files or folders (default: notebooks/)"
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="benchmark throwaway notebooks shaped like the real ones",
+    )
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--data", type=Path)
     parser.add_argument("--recipient", action="append")
-    parser.add_argument("--cli", action="store_true",
-                        help="also time `python -m arms report` end to end (make report)")
+    parser.add_argument(
+        "--cli",
+        action="store_true",
+        help="also time `python -m arms report` end to end (make report)",
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
     args = parser.parse_args(argv)
 
@@ -155,26 +180,37 @@ def main(argv=None) -> int:
         notebooks = list(args.notebooks) or None
         if args.demo:
             notebooks = [write_demo_notebooks(tmp / "notebooks")]
-        print(f"{os.cpu_count()} core(s); notebooks: "
-              f"{', '.join(map(str, notebooks or [report.paths.NOTEBOOKS_DIR]))}")
-        serial = build(notebooks, tmp / "serial", jobs=1, data=args.data,
-                       recipients=args.recipient)
-        parallel = build(notebooks, tmp / "parallel", jobs=args.jobs, data=args.data,
-                         recipients=args.recipient)
-        figures = {"serial": describe("Serial", serial),
-                   "parallel": describe("Parallel", parallel)}
+        print(
+            f"{os.cpu_count()} core(s); notebooks: "
+            f"{', '.join(map(str, notebooks or [report.paths.NOTEBOOKS_DIR]))}"
+        )
+        serial = build(
+            notebooks, tmp / "serial", jobs=1, data=args.data, recipients=args.recipient
+        )
+        parallel = build(
+            notebooks, tmp / "parallel", jobs=args.jobs, data=args.data, recipients=args.recipient
+        )
+        figures = {
+            "serial": describe("Serial", serial),
+            "parallel": describe("Parallel", parallel),
+        }
         speedup = serial.seconds / parallel.seconds
         figures["speedup"] = round(speedup, 2)
-        print(f"\nSpeed-up of parallel ({parallel.jobs} workers) over serial: {speedup:.2f}x "
-              f"({serial.seconds:.1f}s -> {parallel.seconds:.1f}s)")
+        print(
+            f"\nSpeed-up of parallel ({parallel.jobs} workers) over serial: {speedup:.2f}x "
+            f"({serial.seconds:.1f}s -> {parallel.seconds:.1f}s)"
+        )
         ok = serial.ok and parallel.ok
         if args.cli:
-            seconds, code = time_cli(notebooks, tmp / "cli", data=args.data,
-                                     recipients=args.recipient)
+            seconds, code = time_cli(
+                notebooks, tmp / "cli", data=args.data, recipients=args.recipient
+            )
             figures["cli_seconds"] = round(seconds, 2)
             verdict = "PASS" if seconds < TARGET_SECONDS and code == 0 else "FAIL"
-            print(f"`arms report` end to end: {seconds:.1f}s (exit {code}; target "
-                  f"< {TARGET_SECONDS:.0f}s): {verdict}")
+            print(
+                f"`arms report` end to end: {seconds:.1f}s (exit {code}; target "
+                f"< {TARGET_SECONDS:.0f}s): {verdict}"
+            )
             ok = ok and verdict == "PASS"
         if args.json:
             print(json.dumps(figures, indent=2))

@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # conda-forge name -> PyPI name, where they differ. matplotlib-base is matplotlib without the
 # Qt GUI backend that conda-forge's `matplotlib` adds; pip's matplotlib has none either.
-CONDA_TO_PYPI = {"matplotlib-base": "matplotlib"}
+# bleach-with-css is conda-forge's name for pip's bleach[css].
+CONDA_TO_PYPI = {"matplotlib-base": "matplotlib", "bleach-with-css": "bleach"}
 # conda packages that are tools of the environment itself, not project dependencies
 CONDA_ONLY = {"python", "pip"}
 EDITABLE_SELF = {"-e .", "--editable ."}

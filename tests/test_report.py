@@ -37,59 +37,74 @@ RECIPIENTS = ["Azerbaijan", "Armenia"]
 
 def write_notebooks(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    good = new_notebook(cells=[
-        new_markdown_cell("# Good page\n\nA chart, a table and a key figure."),
-        new_code_cell("import arms.report\nimport matplotlib.pyplot as plt\nimport pandas as pd"),
-        new_code_cell("DATA_DIR = None", metadata=PARAMS),
-        new_code_cell(
-            "print('DATA_DIR is', DATA_DIR)\n"
-            "fig, ax = plt.subplots()\nax.bar(['Israel', 'Russia'], [69.2, 17.0])\n"
-            "arms.report.collect_figure(fig, 'Supplier shares')"
-        ),
-        new_code_cell(
-            "shares = pd.DataFrame({'supplier': ['Israel', 'Russia'], 'share': [69.2, 17.0]})\n"
-            "arms.report.collect_table(shares, 'Shares')\n"
-            "arms.report.key_figure('Israel share, 2016-20', 69.2, note='% of TIV')\n"
-            "shares"
-        ),
-    ])
-    fails = new_notebook(cells=[
-        new_markdown_cell("# Failing page"),
-        new_code_cell("x = 1\nprint('before the error')"),
-        new_code_cell("raise ValueError('boom from cell two')"),
-        new_code_cell("print('never reached')"),
-    ])
-    escape = new_notebook(cells=[
-        new_markdown_cell(f"# Escaping\n\nMarkdown cell: {SCRIPT}\n\n> a blockquote stays"),
-        new_code_cell(
-            "import arms.report\nimport pandas as pd\n"
-            "from IPython.display import HTML, Javascript, Markdown, display\n"
-            f"name = {SCRIPT!r}"
-        ),
-        new_code_cell(
-            "display(Markdown(f'Weapon: {name}'))\n"
-            "display(HTML(f'<p>comment {name}</p>'\n"
-            f"             '<img src=\"{PIXEL}\" onerror=\"document.title=1\">'))\n"
-            "display(HTML(\"<script>document.title='pwned'</script>\"))\n"
-            "display(Javascript(\"document.title='pwned'\"))\n"
-            "print(name)\n"
-            "arms.report.key_figure(name, name, note=name)\n"
-            "pd.DataFrame({'designation': [name], 'comments': [name]})"
-        ),
-        new_code_cell("pd.DataFrame({'designation': [name]}).style"),
-    ])
-    profile = new_notebook(cells=[
-        new_markdown_cell("# Recipient profile"),
-        new_code_cell("import arms.report\nimport pandas as pd"),
-        new_code_cell("RECIPIENT = 'Default'", metadata=PARAMS),
-        new_code_cell(
-            "print('RECIPIENT is', RECIPIENT)\n"
-            "arms.report.key_figure(f'{RECIPIENT} imports', 1234567)\n"
-            "arms.report.collect_table(pd.DataFrame({'recipient': [RECIPIENT]}), 'Imports')"
-        ),
-    ])
-    for name, nb in [("01-good", good), ("02-fails", fails), ("03-escape", escape),
-                     (TEMPLATE, profile)]:
+    good = new_notebook(
+        cells=[
+            new_markdown_cell("# Good page\n\nA chart, a table and a key figure."),
+            new_code_cell(
+                "import arms.report\nimport matplotlib.pyplot as plt\nimport pandas as pd"
+            ),
+            new_code_cell("DATA_DIR = None", metadata=PARAMS),
+            new_code_cell(
+                "print('DATA_DIR is', DATA_DIR)\n"
+                "fig, ax = plt.subplots()\nax.bar(['Israel', 'Russia'], [69.2, 17.0])\n"
+                "arms.report.collect_figure(fig, 'Supplier shares')"
+            ),
+            new_code_cell(
+                "shares = pd.DataFrame(\n"
+                "    {'supplier': ['Israel', 'Russia'], 'share': [69.2, 17.0]})\n"
+                "arms.report.collect_table(shares, 'Shares')\n"
+                "arms.report.key_figure('Israel share, 2016-20', 69.2, note='% of TIV')\n"
+                "shares"
+            ),
+        ]
+    )
+    fails = new_notebook(
+        cells=[
+            new_markdown_cell("# Failing page"),
+            new_code_cell("x = 1\nprint('before the error')"),
+            new_code_cell("raise ValueError('boom from cell two')"),
+            new_code_cell("print('never reached')"),
+        ]
+    )
+    escape = new_notebook(
+        cells=[
+            new_markdown_cell(f"# Escaping\n\nMarkdown cell: {SCRIPT}\n\n> a blockquote stays"),
+            new_code_cell(
+                "import arms.report\nimport pandas as pd\n"
+                "from IPython.display import HTML, Javascript, Markdown, display\n"
+                f"name = {SCRIPT!r}"
+            ),
+            new_code_cell(
+                "display(Markdown(f'Weapon: {name}'))\n"
+                "display(HTML(f'<p>comment {name}</p>'\n"
+                f'             \'<img src="{PIXEL}" onerror="document.title=1">\'))\n'
+                "display(HTML(\"<script>document.title='pwned'</script>\"))\n"
+                "display(Javascript(\"document.title='pwned'\"))\n"
+                "print(name)\n"
+                "arms.report.key_figure(name, name, note=name)\n"
+                "pd.DataFrame({'designation': [name], 'comments': [name]})"
+            ),
+            new_code_cell("pd.DataFrame({'designation': [name]}).style"),
+        ]
+    )
+    profile = new_notebook(
+        cells=[
+            new_markdown_cell("# Recipient profile"),
+            new_code_cell("import arms.report\nimport pandas as pd"),
+            new_code_cell("RECIPIENT = 'Default'", metadata=PARAMS),
+            new_code_cell(
+                "print('RECIPIENT is', RECIPIENT)\n"
+                "arms.report.key_figure(f'{RECIPIENT} imports', 1234567)\n"
+                "arms.report.collect_table(pd.DataFrame({'recipient': [RECIPIENT]}), 'Imports')"
+            ),
+        ]
+    )
+    for name, nb in [
+        ("01-good", good),
+        ("02-fails", fails),
+        ("03-escape", escape),
+        (TEMPLATE, profile),
+    ]:
         nbformat.write(nb, folder / f"{name}.ipynb")
     return folder
 
@@ -104,11 +119,21 @@ def built(tmp_path_factory):
     calls = []
     formats = ["html", "pdf"] if report.find_chromium() else ["html"]
     result = report.build_report(
-        [notebooks], base / "reports", recipients=RECIPIENTS, data=data, formats=formats,
-        template=TEMPLATE, progress=lambda page, done, total: calls.append((page, done, total)),
+        [notebooks],
+        base / "reports",
+        recipients=RECIPIENTS,
+        data=data,
+        formats=formats,
+        template=TEMPLATE,
+        progress=lambda page, done, total: calls.append((page, done, total)),
     )
-    return {"result": result, "calls": calls, "data": data, "notebooks": notebooks,
-            "formats": formats}
+    return {
+        "result": result,
+        "calls": calls,
+        "data": data,
+        "notebooks": notebooks,
+        "formats": formats,
+    }
 
 
 def page(result, slug):
@@ -126,7 +151,12 @@ def text(path: Path) -> str:
 def test_pages_in_order_with_one_per_recipient(built):
     result = built["result"]
     assert [p.slug for p in result.pages] == [
-        "01-good", "02-fails", "03-escape", "05-profile-azerbaijan", "05-profile-armenia"]
+        "01-good",
+        "02-fails",
+        "03-escape",
+        "05-profile-azerbaijan",
+        "05-profile-armenia",
+    ]
     assert [p.recipient for p in result.pages][-2:] == RECIPIENTS
     assert all(p.html is not None and p.html.exists() for p in result.pages)
     assert result.index == result.out / "index.html" and result.index.exists()
@@ -178,6 +208,8 @@ def test_figures_collected_as_png_and_svg(built):
     good = page(result, "01-good")
     png = result.out / "figures" / "01-good" / "supplier-shares.png"
     assert good.figures == [png]
+    assert sorted(f.name for f in png.parent.iterdir()) == [png.name, "supplier-shares.svg"]
+    assert good.captions == {"supplier-shares": "Supplier shares"}
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert png.with_suffix(".svg").read_text().lstrip().startswith("<?xml")
     index = text(result.index)
@@ -198,7 +230,8 @@ def test_workbook_has_every_table(built):
     shares = pd.read_excel(result.workbook, sheet_name="Shares")
     assert shares.to_dict("list") == {"supplier": ["Israel", "Russia"], "share": [69.2, 17.0]}
     assert pd.read_excel(result.workbook, sheet_name="Armenia Imports")["recipient"].tolist() == [
-        "Armenia"]
+        "Armenia"
+    ]
     assert 'href="arms-tables.xlsx"' in text(result.index)
 
 
@@ -214,6 +247,9 @@ def test_index_shows_provenance_citation_caveat_and_key_figures(built):
     assert "Azerbaijan imports" in index and "1,234,567" in index
     for p in result.pages:
         assert f'href="{p.slug}.html"' in index
+        assert "Arms Transfers Database" in text(p.html) and "(data generated 2024-01-01)" in text(
+            p.html
+        )
 
 
 @pytest.mark.slow
@@ -308,8 +344,10 @@ def _resolves(page_path: Path, target: str) -> bool:
 def test_report_in_headless_chromium(built, tmp_path_factory):
     chromium = report.find_chromium()
     if chromium is None:
-        pytest.skip("Chromium is not installed (Debian: apt-get install chromium; .ci/run "
-                    "installs it): the report was not opened in a browser")
+        pytest.skip(
+            "Chromium is not installed (Debian: apt-get install chromium; .ci/run "
+            "installs it): the report was not opened in a browser"
+        )
     result = built["result"]
     shots = Path(os.environ.get("ARMS_TEST_SCREENSHOTS") or tmp_path_factory.mktemp("shots"))
     shots.mkdir(parents=True, exist_ok=True)
@@ -317,11 +355,13 @@ def test_report_in_headless_chromium(built, tmp_path_factory):
 
     def visit(path: Path):
         url = path.as_uri()
-        dom = report.headless_chromium(["--virtual-time-budget=3000", "--dump-dom", url],
-                                       chromium=chromium)
+        dom = report.headless_chromium(
+            ["--virtual-time-budget=3000", "--dump-dom", url], chromium=chromium
+        )
         shot = shots / f"{path.stem}.png"
-        report.headless_chromium(["--window-size=1280,900", f"--screenshot={shot}", url],
-                                 chromium=chromium)
+        report.headless_chromium(
+            ["--window-size=1280,900", f"--screenshot={shot}", url], chromium=chromium
+        )
         return path, dom.stdout, shot
 
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -377,12 +417,22 @@ def test_cli_errors_are_one_line(tmp_path, monkeypatch, capsys):
 @pytest.mark.slow
 def test_cli_failing_notebook(tmp_path, capsys):
     notebooks = write_notebooks(tmp_path / "nbs")
-    code = main(["report", "--notebooks", str(notebooks / "02-fails.ipynb"),
-                 "--out", str(tmp_path / "out"), "--json"])
+    code = main(
+        [
+            "report",
+            "--notebooks",
+            str(notebooks / "02-fails.ipynb"),
+            "--out",
+            str(tmp_path / "out"),
+            "--json",
+        ]
+    )
     captured = capsys.readouterr()
     assert code == 1
-    assert "02-fails.ipynb failed at cell 2:\n    raise ValueError('boom from cell two')\n" \
-           "ValueError: boom from cell two" in captured.err
+    assert (
+        "02-fails.ipynb failed at cell 2:\n    raise ValueError('boom from cell two')\n"
+        "ValueError: boom from cell two" in captured.err
+    )
     assert "1 of 1 page(s) failed" in captured.err
     assert '"ok": false' in captured.out and '"cell_index": 2' in captured.out
     assert (tmp_path / "out" / "02-fails.html").exists()
@@ -390,11 +440,13 @@ def test_cli_failing_notebook(tmp_path, capsys):
 
 
 def test_inject_parameters_after_parameters_cell():
-    nb = new_notebook(cells=[
-        new_markdown_cell("# T"),
-        new_code_cell("RECIPIENT = 'Azerbaijan'", metadata=PARAMS),
-        new_code_cell("print(RECIPIENT)"),
-    ])
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# T"),
+            new_code_cell("RECIPIENT = 'Azerbaijan'", metadata=PARAMS),
+            new_code_cell("print(RECIPIENT)"),
+        ]
+    )
     once = report.inject_parameters(nb, {"RECIPIENT": "Armenia", "DATA_DIR": Path("/d")})
     assert len(nb.cells) == 3  # the input is not modified
     cell = once.cells[2]
@@ -418,9 +470,11 @@ def test_render_page_with_code(tmp_path):
 
 
 def test_clean_html_keeps_tables_and_pictures():
-    table = ('<style scoped>.dataframe td {color: red;}</style><table border="1" '
-             'class="dataframe"><thead><tr style="text-align: right;"><th>a</th></tr></thead>'
-             '<tbody><tr><td>1</td></tr></tbody></table>')
+    table = (
+        '<style scoped>.dataframe td {color: red;}</style><table border="1" '
+        'class="dataframe"><thead><tr style="text-align: right;"><th>a</th></tr></thead>'
+        "<tbody><tr><td>1</td></tr></tbody></table>"
+    )
     assert report.clean_html(table) == table
     img = '<img src="data:image/png;base64,AAAA" alt="x">'
     assert report.clean_html(img) == img
@@ -451,9 +505,16 @@ def test_notebook_helpers_are_no_ops_outside_a_build(monkeypatch):
 
 
 def test_progress_bar_plain_and_tty():
-    result = report.PageResult(Path("02-x.ipynb"), "02-x", "X", html=Path("x.html"),
-                               seconds=2.5, kernel_seconds=1.5, execution_seconds=0.75,
-                               conversion_seconds=0.25)
+    result = report.PageResult(
+        Path("02-x.ipynb"),
+        "02-x",
+        "X",
+        html=Path("x.html"),
+        seconds=2.5,
+        kernel_seconds=1.5,
+        execution_seconds=0.75,
+        conversion_seconds=0.25,
+    )
     plain = io.StringIO()
     bar = report.ProgressBar(plain)
     bar(None, 0, 2)

@@ -1,0 +1,255 @@
+"""Execute every notebook top to bottom and check the key figures it shows.
+
+Each notebook runs in a fresh ``python3`` kernel (nbclient) with ``notebooks/`` as working
+directory and the Agg backend, on the bundled extract. A failing cell is reported by its index
+and source, as papermill does. The key figures are read from the executed outputs: every
+notebook ends by displaying :class:`arms.narrative.KeyFacts`, whose ``application/json`` copy
+holds the numbers the text states.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS_DIR = ROOT / "notebooks"
+NOTEBOOKS = sorted(
+    p for p in NOTEBOOKS_DIR.glob("*.ipynb") if not p.name.endswith(".nbconvert.ipynb")
+)
+CELL_TIMEOUT = 120  # seconds per cell
+NOTEBOOK_LIMIT = 90  # seconds per notebook, kernel start included
+FULL_REGISTER = "tradereg-newportal-MJHofmann-1.csv"
+
+pytestmark = pytest.mark.slow
+
+_cache: dict[tuple, tuple[nbformat.NotebookNode, float]] = {}
+
+
+def _notebook(stem: str) -> Path:
+    path = NOTEBOOKS_DIR / f"{stem}.ipynb"
+    if not path.exists():
+        pytest.skip(f"{path.name} does not exist")
+    return path
+
+
+def _failed_cell(nb: nbformat.NotebookNode) -> tuple[int, str, str]:
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                return index, cell.source, f"{output['ename']}: {output['evalue']}"
+    return -1, "", ""
+
+
+def execute(path: Path, parameters: dict | None = None) -> nbformat.NotebookNode:
+    """Run a notebook (cached per parameters); fail with the failing cell's index and source."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    key = (path, tuple(sorted((parameters or {}).items())))
+    if key in _cache:
+        return _cache[key][0]
+    nb = nbformat.read(path, as_version=4)
+    if parameters:
+        from arms.report import inject_parameters
+
+        nb = inject_parameters(nb, parameters)
+    os.environ["MPLBACKEND"] = "Agg"
+    client = NotebookClient(
+        nb,
+        timeout=CELL_TIMEOUT,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(NOTEBOOKS_DIR)}},
+    )
+    start = time.perf_counter()
+    try:
+        client.execute()
+    except CellExecutionError as exc:
+        index, source, error = _failed_cell(nb)
+        where = f" with {parameters}" if parameters else ""
+        pytest.fail(
+            f"{path.name}{where}: cell {index} failed\n--- source ---\n{source}\n"
+            f"--- error ---\n{error or exc}",
+            pytrace=False,
+        )
+    elapsed = time.perf_counter() - start
+    _cache[key] = (nb, elapsed)
+    return nb
+
+
+def key_facts(nb: nbformat.NotebookNode) -> dict:
+    """Merge every ``{"key_facts": {...}}`` JSON output of an executed notebook."""
+    facts: dict = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {}).get("application/json")
+            if isinstance(data, str):
+                data = json.loads(data)
+            if isinstance(data, dict) and "key_facts" in data:
+                facts.update(data["key_facts"])
+    return facts
+
+
+def text_of(nb: nbformat.NotebookNode) -> str:
+    """All markdown and plain-text outputs of an executed notebook, joined."""
+    parts = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            parts.append(data.get("text/markdown") or data.get("text/plain") or "")
+            parts.append(output.get("text", ""))
+    return "\n".join(parts)
+
+
+# --- structure of the committed notebooks ---------------------------------------------------
+
+
+def test_there_are_notebooks():
+    assert [p.stem[:2] for p in NOTEBOOKS] == ["00", "01", "02", "03", "04", "05"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_is_thin_and_clean(path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    assert nb.cells[0].cell_type == "markdown"
+    assert nb.cells[0].source.startswith("# ")
+    tagged = [i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1, "exactly one cell tagged 'parameters'"
+    params = ast.parse(nb.cells[tagged[0]].source)
+    names = {
+        t.id
+        for node in params.body
+        if isinstance(node, ast.Assign)
+        for t in ast.walk(node)
+        if isinstance(t, ast.Name) and isinstance(t.ctx, ast.Store)
+    }
+    assert {"DATA_DIR", "DATA"} <= names, "arms report passes DATA_DIR or DATA"
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        assert cell.outputs == [] and cell.execution_count is None, f"cell {index} has output"
+        source = "\n".join(
+            line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!"))
+        )
+        for node in ast.walk(ast.parse(source)):
+            assert not isinstance(
+                node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda
+            ), f"cell {index} defines code; it belongs in arms/"
+
+
+# --- execution -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_executes(path):
+    nb = execute(path)
+    elapsed = _cache[(path, ())][1]
+    assert elapsed < NOTEBOOK_LIMIT, f"{path.name} took {elapsed:.0f} s"
+    facts = key_facts(nb)
+    assert facts, f"{path.name} shows no key facts"
+    text = text_of(nb)
+    assert "SIPRI Arms Transfers Database" in text  # the citation
+    assert "TIV is a volume, not a price" in text  # the caveats
+
+
+def test_start_here_inspects_the_bundled_file():
+    facts = key_facts(execute(_notebook("00-start-here")))
+    assert facts["format"] in {"V1", "V2"}
+    assert facts["records"] > 0
+    assert facts["rejected"] == 0
+    assert facts["generated"]
+    assert facts["files_found"] >= 4
+
+
+def test_data_quality_sources_agree():
+    nb = execute(_notebook("01-data-quality"))
+    facts = key_facts(nb)
+    for recipient in ("Azerbaijan", "Armenia"):
+        assert facts["reconciled"][recipient]["passed"], facts["reconciled"]
+        assert facts["reconciled"][recipient]["checks"] > 0
+    assert 0 < facts["estimated_pct"]["Azerbaijan 2016-20"] <= 100
+    assert len(facts["releases"]) >= 2
+
+
+def test_azerbaijan_suppliers_key_figures():
+    nb = execute(_notebook("02-azerbaijan-suppliers"))
+    facts = key_facts(nb)
+    # SIPRI Fact Sheet, March 2021: Israel 69%, Russia 17% of Azerbaijan's imports in 2016-20;
+    # later releases differ by a point or two
+    assert facts["window"] == "2016-20"
+    assert facts["first_supplier"] == "Israel"
+    assert abs(facts["first_share"] - 69) <= 3
+    assert facts["second_supplier"] == "Russia"
+    assert abs(facts["second_share"] - 17) <= 3
+    assert facts["overtake_status"] == "overtook"
+    assert facts["overtake_period"] == "2016-20"
+    assert facts["tb2_units_in_war_year"] == 12
+    assert facts["tb2_tiv_per_unit"] == pytest.approx(2.4)
+    assert facts["turkiye_share_before_war"] < 5
+    assert facts["israel_customer_rank"] == 2
+    text = text_of(nb)
+    assert "Israel overtook Russia in 2016-20" in text
+    assert "Israel was the largest supplier with 68%" in text
+    assert "12 delivered in 2020" in text
+    assert "The last delivery from Russia to Azerbaijan recorded in these data was in 2018" in text
+
+
+def test_armenia_su30sm_key_figures():
+    nb = execute(_notebook("03-armenia-su30sm"))
+    facts = key_facts(nb)
+    assert facts["deals_found"] == 1
+    assert facts["matched_in"] == "comments"
+    assert facts["designation"] == "Su-30K"
+    assert facts["supplier"] == "Russia"
+    assert facts["order_year"] == 2019
+    assert facts["units_delivered"] == 4
+    assert facts["delivery_years"] == [2019]
+    assert facts["tiv_per_unit"] == pytest.approx(47.5)
+    assert facts["tiv_delivered"] == pytest.approx(190)
+    assert 0 < facts["share_of_imports_in_delivery_year"] <= 100
+    assert "4 delivered in 2019; 190 TIV delivered" in text_of(nb)
+
+
+def test_russia_both_sides_key_figures():
+    facts = key_facts(execute(_notebook("04-russia-both-sides")))
+    assert facts["last_delivery_year"]["Azerbaijan"] == 2018
+    assert facts["russian_ratio_by_period"]["2011-15"] > 10  # Azerbaijan got far more
+    assert facts["russian_ratio_by_period"]["2016-20"] < 1  # ... then Armenia did
+    assert facts["import_ratio_by_period"]["2016-20"] > 1
+
+
+def test_recipient_profile_default():
+    facts = key_facts(execute(_notebook("05-recipient-profile")))
+    assert facts["recipient"] == "Azerbaijan"
+    assert facts["window"] == "2016-20"
+    assert facts["method"] == "sipri"
+    assert facts["first_supplier"] == "Israel"
+    assert abs(facts["first_share"] - 69) <= 3
+
+
+def test_recipient_profile_other_recipient():
+    facts = key_facts(execute(_notebook("05-recipient-profile"), {"RECIPIENT": "Armenia"}))
+    assert facts["recipient"] == "Armenia"
+    assert facts["first_supplier"] == "Russia"
+    assert facts["first_share"] > 50
+
+
+def test_recipient_profile_full_register(shared_sipri):
+    register = shared_sipri / FULL_REGISTER
+    if not register.exists():
+        pytest.skip(f"{register} is absent")
+    nb = execute(_notebook("05-recipient-profile"), {"DATA": str(register)})
+    facts = key_facts(nb)
+    assert facts["file"] == FULL_REGISTER
+    assert facts["method"] == "even"  # a register's deals are split across their years
+    assert facts["recipient"] == "Azerbaijan"
+    assert facts["first_supplier"] == "Israel"
+    assert abs(facts["first_share"] - 69) <= 5
