@@ -169,6 +169,10 @@ _HATCH = "///"
 _NOTE_GID = "arms-source-note"
 # "13 Apr 2024 3:54:15 PM" -> "13 Apr 2024": the clock time is noise in a citation
 _CLOCK = re.compile(r"\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?$")
+# "2025-01-03T21:16:02", "2023-12-11": how the readers store attrs["source"]["generated"]
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ].*)?$")
+# English month abbreviations, whatever the locale (strftime's %b follows the locale)
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _HAS_HATCHCOLOR = hasattr(Patch, "set_hatchcolor")  # matplotlib >= 3.10
 
 
@@ -177,7 +181,10 @@ def house_style() -> Iterator[None]:
     """Apply the house style (:data:`HOUSE_STYLE`) inside a ``with`` block.
 
     Every ``plot_*`` helper and :func:`save_figure` uses it; it is public so that a notebook
-    can draw its own extra charts in the same style.
+    can draw its own extra charts in the same style. Every rcParam is restored on exit except
+    interactive mode, which keeps the value it has at the end of the block: in a kernel the
+    first figure can load the inline backend inside the block, which switches it on, and
+    switching it back off would stop later figures from being displayed.
 
     Yields
     ------
@@ -190,8 +197,16 @@ def house_style() -> Iterator[None]:
     ...     plt.rcParams["axes.spines.top"]
     False
     """
-    with plt.style.context(dict(HOUSE_STYLE)):
-        yield
+    # style.context (rc_context) would restore ``interactive`` too: keep the block's final value
+    interactive = mpl.is_interactive()
+    try:
+        with plt.style.context(dict(HOUSE_STYLE)):
+            try:
+                yield
+            finally:
+                interactive = mpl.is_interactive()
+    finally:
+        mpl.interactive(interactive)
 
 
 def colour_for(name: str) -> str:
@@ -236,8 +251,11 @@ def source_note(generated: object = None) -> str:
     Parameters
     ----------
     generated : str, datetime.date or None
-        The "data generated" stamp of the export. Dates are written as ``13 Apr 2024``;
-        strings as given. ``None`` leaves the date out.
+        The "data generated" stamp of the export: an ISO date or timestamp as the readers
+        store it (``"2025-01-03T21:16:02"``), SIPRI's own text (``"13 Apr 2024 3:54:15 PM"``)
+        or a date. Dates are written as ``13 Apr 2024``, without the clock time; other
+        strings as given, several stamps joined by ``;`` one by one. ``None`` leaves the date
+        out.
 
     Returns
     -------
@@ -247,6 +265,8 @@ def source_note(generated: object = None) -> str:
     --------
     >>> source_note("13 Apr 2024")
     'Source: SIPRI Arms Transfers Database, data generated 13 Apr 2024'
+    >>> source_note("2025-01-03T21:16:02")
+    'Source: SIPRI Arms Transfers Database, data generated 3 Jan 2025'
     >>> import datetime
     >>> source_note(datetime.date(2024, 4, 13))
     'Source: SIPRI Arms Transfers Database, data generated 13 Apr 2024'
@@ -766,6 +786,12 @@ def plot_deal_timeline(
         xs = pd.concat([deals["order_year"], deals["first"], deals["last"]]).dropna()
         if len(xs):
             _year_axis(ax, list(range(int(xs.min()), int(xs.max()) + 1)), pad=(0.8, 2.2))
+            # The deal labels and the legend leave a narrow axes: let matplotlib choose how
+            # many years to label from the width it gets (whole years, every 1, 2, 5 or 10);
+            # the minor ticks still mark every year.
+            ax.xaxis.set_major_locator(
+                mpl.ticker.MaxNLocator(nbins="auto", integer=True, steps=[1, 2, 5, 10])
+            )
         ax.set_xlabel("Year (◆ order; bars: deliveries, height scaled by units delivered)")
         handles: list[Any] = [
             Line2D([], [], marker="D", color="#222222", ls="none", label="Order year"),
@@ -1505,9 +1531,27 @@ def _format_generated(generated: object) -> str | None:
         if pd.isna(generated):
             return None
     if isinstance(generated, dt.datetime | dt.date | pd.Timestamp):
-        return f"{generated.day} {generated:%b %Y}"
-    text = _CLOCK.sub("", str(generated).strip())
-    return text or None
+        return _day(generated)
+    # _generated joins the stamps of several sources with "; "
+    parts = (_format_stamp(part) for part in str(generated).split(";"))
+    return "; ".join(part for part in parts if part) or None
+
+
+def _format_stamp(text: str) -> str:
+    """One generated stamp as ``3 Jan 2025``; text that is not a date is kept as given."""
+    text = text.strip()
+    if _ISO_DATE.match(text):
+        with contextlib.suppress(ValueError):
+            return _day(dt.datetime.fromisoformat(text))
+    text = _CLOCK.sub("", text).strip()
+    for fmt in ("%d %b %Y", "%d %B %Y"):
+        with contextlib.suppress(ValueError):
+            return _day(dt.datetime.strptime(text, fmt))
+    return text
+
+
+def _day(when: dt.date) -> str:
+    return f"{when.day} {_MONTHS[when.month - 1]} {when.year}"
 
 
 def _default_title(frame: pd.DataFrame, template: str) -> str:

@@ -360,6 +360,7 @@ def _records_fast(src: Source, rejects: _Rejects):
             na_filter=False,
             quoting=csv.QUOTE_NONE,
             skip_blank_lines=False,
+            low_memory=False,
             engine="c",
         )
     except (pd.errors.ParserError, ValueError):
@@ -388,10 +389,10 @@ def _records_fast(src: Source, rejects: _Rejects):
                 windows[-1].append(j)
             else:
                 windows.append(sorted({head, j}))
+    # a window's records replace its first rows; the rows a join used up are dropped
     keep = np.ones(m, dtype=bool)
-    extra_rows, extra_lines, extra_keys = [], [], []
+    cols = {name: col.copy() for name, col in cols.items()}  # the parser's arrays are read-only
     for window in windows:
-        keep[window] = False
         rows, starts = _assemble(
             [fields_of(i) for i in window],
             [int(lines[i]) for i in window],
@@ -399,20 +400,13 @@ def _records_fast(src: Source, rejects: _Rejects):
             rejects,
             last_line=base + m - 1,
         )
-        for k, (row, line) in enumerate(zip(rows, starts, strict=True)):
-            extra_rows.append(row)
-            extra_lines.append(line)
-            extra_keys.append(window[0] + k / (len(rows) + 1))
-    order = np.argsort(
-        np.concatenate([np.flatnonzero(keep).astype(float), np.asarray(extra_keys, float)]),
-        kind="stable",
-    )
-    out = {}
-    for c, name in enumerate(names):
-        extra = np.array([r[c] for r in extra_rows], dtype=object)
-        out[name] = np.concatenate([cols[name][keep], extra])[order]
-    out_lines = np.concatenate([lines[keep], np.asarray(extra_lines, dtype=np.int64)])[order]
-    return out, out_lines, lambda i: delim.join(str(out[name][i]) for name in names)
+        keep[window[len(rows) :]] = False
+        for pos, row, line in zip(window, rows, starts, strict=False):
+            for name, value in zip(names, row, strict=True):
+                cols[name][pos] = value
+            lines[pos] = line
+    out = {name: col[keep] for name, col in cols.items()}
+    return out, lines[keep], lambda i: delim.join(str(out[name][i]) for name in names)
 
 
 def _records_slow(src: Source, rejects: _Rejects):
@@ -685,36 +679,35 @@ _RE_V8_YEARS = re.compile(r"(\d{1,4})\s*-\s*(\d{1,4})")
 
 
 def _v1_years(c: _Cells) -> tuple[pd.Series, pd.Series, pd.Series]:
-    def years(u: str) -> list[int]:
+    """Return (normalised list, first year, last year) of V1's ``Year(s) of delivery``."""
+    codes, uniques = c.codes("delivery_years")
+    texts, firsts, lasts, wrong = [], [], [], []
+    for u in uniques:
         if u == "":
-            return []
-        if len(u) == 4 and u.isdigit():
-            return [int(u)]
-        if not _RE_V1_YEARS.fullmatch(u):
-            raise ValueError(u)
-        return [int(y) for y in re.findall(r"\d{4}", u)]
-
-    expected = "years like '2019' or '2019; 2020' or nothing"
-    parsed = c.convert("delivery_years", years, expected, "object")
-    codes, _ = c.codes("delivery_years")
-    uniques = parsed.take(_first_positions(codes)).tolist()
-    text = [("; ".join(map(str, ys)) or None) if ys is not None else None for ys in uniques]
-    first = [min(ys) if ys else None for ys in uniques]
-    last = [max(ys) if ys else None for ys in uniques]
+            years = []
+        elif len(u) == 4 and u.isdigit():
+            years = [int(u)]
+        elif _RE_V1_YEARS.fullmatch(u):
+            years = [int(y) for y in re.findall(r"\d{4}", u)]
+        else:
+            wrong.append(True)
+            texts.append(None), firsts.append(None), lasts.append(None)
+            continue
+        wrong.append(False)
+        texts.append("; ".join(map(str, years)) or None)
+        firsts.append(min(years, default=None))
+        lasts.append(max(years, default=None))
+    if any(wrong):
+        c.mark(
+            np.asarray(wrong, dtype=bool)[codes],
+            "delivery_years",
+            "expected years like '2019' or '2019; 2020' or nothing",
+        )
     return (
-        pd.Series(pd.array(text, dtype="string").take(codes)),
-        pd.Series(pd.array(first, dtype="Int64").take(codes)),
-        pd.Series(pd.array(last, dtype="Int64").take(codes)),
+        pd.Series(pd.array(texts, dtype="string").take(codes)),
+        pd.Series(pd.array(firsts, dtype="Int64").take(codes)),
+        pd.Series(pd.array(lasts, dtype="Int64").take(codes)),
     )
-
-
-def _first_positions(codes: np.ndarray) -> np.ndarray:
-    """Return, for each code 0..k-1, the first row that has it."""
-    k = int(codes.max()) + 1 if len(codes) else 0
-    pos = np.full(k, -1, dtype=np.int64)
-    rev = np.arange(len(codes) - 1, -1, -1)
-    pos[codes[rev]] = rev
-    return pos
 
 
 def _v1(columns, lines, texts, rejects) -> pd.DataFrame:

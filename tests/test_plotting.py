@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 from types import SimpleNamespace
 
 import matplotlib
@@ -109,17 +115,90 @@ def test_house_style_is_scoped():
     assert plt.rcParams["axes.spines.top"] == before
 
 
+@pytest.fixture
+def interactive_mode():
+    """Restore matplotlib's interactive mode after the test."""
+    before = matplotlib.is_interactive()
+    yield
+    matplotlib.interactive(before)
+
+
+@pytest.mark.usefixtures("interactive_mode")
+def test_house_style_keeps_interactive_mode(yearly):
+    # on before -> still on after a plot helper call
+    matplotlib.interactive(True)
+    P.plot_yearly_by_supplier(yearly)
+    assert matplotlib.is_interactive()
+    # off before, switched on inside the block (as loading the inline backend does when a
+    # kernel's first figure is drawn there) -> still on after; the style itself is undone
+    matplotlib.interactive(False)
+    with P.house_style():
+        matplotlib.interactive(True)
+    assert matplotlib.is_interactive()
+    assert plt.rcParams["axes.spines.top"] is True
+    with P.house_style():
+        matplotlib.interactive(False)
+    assert not matplotlib.is_interactive()
+
+
+def test_inline_backend_stays_interactive_after_first_chart():
+    """The notebook case: the first chart loads the inline backend inside house_style."""
+    pytest.importorskip("IPython")
+    pytest.importorskip("matplotlib_inline")
+    script = textwrap.dedent(
+        """
+        from IPython.core.interactiveshell import InteractiveShell
+        InteractiveShell.instance()
+        import matplotlib as mpl
+        import pandas as pd
+        from arms import plotting
+        before = mpl.is_interactive()
+        yearly = pd.DataFrame({"year": [2015], "supplier": ["Israel"], "tiv": [1.0]})
+        plotting.plot_yearly_by_supplier(yearly, generated="13 Apr 2024")
+        print(before, mpl.is_interactive(), mpl.get_backend())
+        """
+    )
+    env = dict(os.environ, MPLBACKEND="module://matplotlib_inline.backend_inline")
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    before, after, backend = result.stdout.split()
+    assert backend == "module://matplotlib_inline.backend_inline"
+    assert (before, after) == ("False", "True")  # the backend switched it on; it stays on
+
+
 @pytest.mark.parametrize(
     ("generated", "expected"),
     [
         ("13 Apr 2024", NOTE),
         ("13 Apr 2024 3:54:15 PM", NOTE),
         (dt.date(2024, 4, 13), NOTE),
+        (dt.datetime(2024, 4, 13, 15, 54, 15), NOTE),
+        ("2024-04-13T15:54:15", NOTE),  # ISO, as the readers store it
+        ("2024-04-13", NOTE),
+        ("2025-01-03T21:16:02", NOTE.replace("13 Apr 2024", "3 Jan 2025")),
+        ("2023-12-11", NOTE.replace("13 Apr 2024", "11 Dec 2023")),
+        ("2023-12-11; 2025-01-03", NOTE.replace("13 Apr 2024", "11 Dec 2023; 3 Jan 2025")),
+        ("Dec 2023 release", NOTE.replace("13 Apr 2024", "Dec 2023 release")),  # kept as given
         (None, "Source: SIPRI Arms Transfers Database"),
     ],
 )
 def test_source_note_text(generated, expected):
     assert P.source_note(generated) == expected
+
+
+def test_source_note_from_iso_attrs(yearly):
+    yearly.attrs["source"] = {"generated": "2025-01-03T21:16:02"}
+    ax = P.plot_yearly_by_supplier(yearly)
+    assert note_of(ax) == "Source: SIPRI Arms Transfers Database, data generated 3 Jan 2025"
 
 
 def test_add_source_note_replaces_not_stacks():
@@ -327,6 +406,50 @@ def test_timeline_rows_bars_markers(timeline):
         legend_labels(ax)
     )
     assert note_of(ax) == NOTE
+
+
+def year_labels(ax) -> list[tuple[float, str, object]]:
+    """The drawn year labels inside the x limits: (year, text, window extent)."""
+    ax.figure.canvas.draw()
+    lo, hi = sorted(ax.get_xlim())
+    renderer = ax.figure.canvas.get_renderer()
+    return [
+        (tick.get_loc(), tick.label1.get_text(), tick.label1.get_window_extent(renderer))
+        for tick in ax.xaxis.get_major_ticks()
+        if lo <= tick.get_loc() <= hi and tick.label1.get_visible() and tick.label1.get_text()
+    ]
+
+
+def test_timeline_long_deal_years_labelled_sparsely(timeline):
+    long = pd.DataFrame(
+        {
+            "deal": "T-72",
+            "deal_key": "t72",
+            "supplier": "Russia",
+            "order_year": 1993,
+            "year": range(1994, 2025),
+            "units": 10,
+        }
+    )
+    frame = pd.concat([timeline, long], ignore_index=True)
+    ax = P.plot_deal_timeline(frame, generated="13 Apr 2024")
+    labels = year_labels(ax)
+    years = [loc for loc, _, _ in labels]
+    assert all(float(y).is_integer() for y in years)  # whole years only
+    assert [text for _, text, _ in labels] == [str(int(y)) for y in years]
+    steps = {b - a for a, b in itertools.pairwise(years)}
+    assert len(steps) == 1 and steps.pop() >= 2  # evenly spaced, not every year
+    assert 3 <= len(years) < 2024 - 1993
+    boxes = [box for _, _, box in labels]
+    assert not any(a.overlaps(b) for a, b in itertools.pairwise(boxes))  # no label overlaps
+    ticked = {*ax.xaxis.get_minorticklocs(), *ax.xaxis.get_majorticklocs()}
+    assert set(range(1993, 2025)) <= ticked  # every year still gets a (minor) tick
+
+
+def test_timeline_short_deal_every_year_labelled(timeline):
+    short = timeline[timeline["deal"] == "Su-30K"]
+    ax = P.plot_deal_timeline(short)
+    assert [text for _, text, _ in year_labels(ax)] == ["2019", "2020", "2021"]
 
 
 def test_timeline_deal_without_deliveries(timeline):
