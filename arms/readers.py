@@ -335,78 +335,85 @@ def _records(src: Source, rejects: _Rejects) -> tuple[dict[str, np.ndarray], lis
     return _records_slow(src, rejects)
 
 
+# Columns the fast path lets the C parser convert to float (validated afterwards).
+_NUMERIC = {
+    "order_year", "number_ordered", "number_delivered", "tiv_per_unit", "tiv_order",
+    "tiv_delivered", "deal_id", "units", "year", "tiv_per_unit_new", "tiv",
+}  # fmt: skip
+
+
 def _records_fast(src: Source, rejects: _Rejects):
+    """Parse a clean unquoted file in one C-parser pass; ``None`` when it is not clean.
+
+    SIPRI's own split records (FORMATS Q1: a line break at the end of Comments, the next
+    line holding the last fields and starting with the delimiter) are joined in the text
+    first. Whatever else is irregular (short or long lines, blank lines, padding, re-saved
+    split records) makes this return ``None`` and the file is read line by line instead.
+    """
     info = src.info
     names = _FIELDS[info.variant]
-    delim = info.delimiter
+    n, delim = len(names), info.delimiter
     body = src.text[src.data_offset :].rstrip("\n")
     base = info.header_line + 1
     if not body:
         return {name: np.array([], dtype=object) for name in names}, [], None
-    if "\n\n" in body:
-        return None  # blank lines or a footer: row numbers would drift; go line by line
-    # The C parser pads short rows with empty fields, which would hide a split record. An
-    # end marker after every line shows where each row really ends: a row whose marker is
-    # not in the extra last column is short.
-    end = "\x01"
-    body = body.replace("\n", delim + end + "\n") + delim + end
+    if body.startswith(delim):
+        return None
+    lines_in_body = body.count("\n") + 1
+    commas = body.count(delim)
+    joined_at: list[int] = []  # body line index of each joined tail
+    # a clean file has exactly n-1 delimiters a line; only otherwise look for split records
+    pos = body.find("\n" + delim) if commas != (n - 1) * lines_in_body else -1
+    if pos >= 0:
+        parts, start, removed, line_index, counted = [], 0, 0, 0, 0
+        while pos >= 0:
+            head_start = body.rfind("\n", 0, pos) + 1
+            tail_end = body.find("\n", pos + 1)
+            tail_end = len(body) if tail_end < 0 else tail_end
+            if body.count(delim, head_start, tail_end) != n - 1:
+                return None  # not a plain Q1 split (e.g. the re-saved two-row form)
+            line_index += body.count("\n", counted, pos + 1)  # the tail's line in body
+            counted = pos + 1
+            joined_at.append(line_index - removed)
+            removed += 1
+            # the break sat at the end of Comments: a space stands in for it
+            parts.append(body[start:pos])
+            parts.append(" ")
+            start = pos + 1
+            pos = body.find("\n" + delim, pos + 1)
+        parts.append(body[start:])
+        body = "".join(parts)
+    records = lines_in_body - len(joined_at)
+    if commas != (n - 1) * records:
+        # some line has the wrong number of fields, or there are blank lines
+        return None
     try:
+        # numeric columns are parsed by the C parser itself; text stays text, empty -> NaN
         frame = pd.read_csv(
             io.StringIO(body),
             sep=delim,
             header=None,
-            names=[*names, "_end"],
-            dtype=object,
-            na_filter=False,
+            names=list(names),
+            dtype={name: "float64" if name in _NUMERIC else object for name in names},
+            keep_default_na=False,
+            na_values=[""],
             quoting=csv.QUOTE_NONE,
             skip_blank_lines=False,
             low_memory=False,
             engine="c",
         )
-    except (pd.errors.ParserError, ValueError):
-        return None  # a line with too many fields: the slow path names it
+    except (pd.errors.ParserError, ValueError, TypeError):
+        # a line with too many fields, or a cell that is not a number: line by line, so the
+        # message can name it
+        return None
+    if len(frame) != records or frame[names[0]].isna().any():
+        # a row with no first field continues the one above: a re-saved split record
+        return None
+    lines = base + np.arange(records)
+    for record in joined_at:  # each joined record pushes the following ones a line down
+        lines[record:] += 1
     cols = {name: frame[name].to_numpy() for name in names}
-    m = len(frame)
-    lines = base + np.arange(m)
-    # rows the C parser filled up (fewer fields than the header) or that continue the
-    # record above them (empty first field): the only ones that need a closer look
-    short = frame["_end"].to_numpy() != end
-    odd = np.flatnonzero(short | (cols[names[0]] == ""))
-
-    def fields_of(i: int) -> list[str]:
-        row = [cols[name][i] for name in names]
-        return row[: row.index(end)] if end in row else row
-
-    if len(odd) == 0:
-        return cols, lines, lambda i: delim.join(fields_of(i))
-    windows: list[list[int]] = []
-    for j in odd.tolist():
-        if windows and j <= windows[-1][-1] + 1:
-            windows[-1].append(j)
-        else:
-            head = j - 1 if j > 0 and cols[names[0]][j] == "" else j
-            if windows and head <= windows[-1][-1]:
-                windows[-1].append(j)
-            else:
-                windows.append(sorted({head, j}))
-    # a window's records replace its first rows; the rows a join used up are dropped
-    keep = np.ones(m, dtype=bool)
-    cols = {name: col.copy() for name, col in cols.items()}  # the parser's arrays are read-only
-    for window in windows:
-        rows, starts = _assemble(
-            [fields_of(i) for i in window],
-            [int(lines[i]) for i in window],
-            info,
-            rejects,
-            last_line=base + m - 1,
-        )
-        keep[window[len(rows) :]] = False
-        for pos, row, line in zip(window, rows, starts, strict=False):
-            for name, value in zip(names, row, strict=True):
-                cols[name][pos] = value
-            lines[pos] = line
-    out = {name: col[keep] for name, col in cols.items()}
-    return out, lines[keep], lambda i: delim.join(str(out[name][i]) for name in names)
+    return cols, lines, lambda i: src.lines[lines[i] - 1]  # the record's (first) line
 
 
 def _records_slow(src: Source, rejects: _Rejects):
@@ -582,28 +589,60 @@ class _Cells:
             self.bad |= mask
         return pd.Series(pd.array(values, dtype=dtype).take(codes), copy=False)
 
-    def text(self, name: str) -> pd.Series:
-        # text is mostly distinct (comments): strip every cell rather than factorise
-        values = [(v.strip() or None) if isinstance(v, str) else None for v in self.cols[name]]
-        return pd.Series(pd.array(values, dtype="string"), copy=False)
+    def text(self, name: str, *, distinct: bool = False) -> pd.Series:
+        """Return a text column, stripped, empty as ``<NA>``.
+
+        ``distinct=True`` is for columns whose values are mostly different (comments,
+        designations): stripping every cell is then cheaper than factorising.
+        """
+        if distinct:
+            col = self.cols[name]
+            values = [(v.strip() or None) if isinstance(v, str) else None for v in col]
+            return pd.Series(pd.array(values, dtype="string"), copy=False)
+        codes, uniques = self.codes(name)
+        values = pd.array([u or None for u in uniques], dtype="string")
+        return pd.Series(values.take(codes), copy=False)
 
     def number(self, name: str, *, integer: bool = False, year: bool = False) -> pd.Series:
         col = self.cols[name]
+        if col.dtype.kind == "f":
+            return self._number_parsed(name, col, integer=integer, year=year)
+        codes, uniques = self.codes(name)
         try:
-            # numpy's float parsing is the fast path; anything it rejects takes the
-            # per-value path below, which names the bad cell.
-            values = np.where(col == "", "nan", col).astype(np.float64)
-        except (ValueError, TypeError):
+            # parse each distinct value once; anything float() rejects, or anything out of
+            # range, takes the per-value path below, which names the bad cell
+            values = np.array([float(u) if u else np.nan for u in uniques], dtype=np.float64)
+        except ValueError:
             return self._number_slow(name, integer=integer, year=year)
+        empty = np.array([u == "" for u in uniques], dtype=bool)
         with np.errstate(invalid="ignore"):
-            wrong = (np.isnan(values) & (col != "")) | np.isinf(values) | (values < 0)
+            wrong = (np.isnan(values) & ~empty) | np.isinf(values) | (values < 0)
             if integer or year:
                 wrong |= np.mod(values, 1) != 0
             if year:
                 wrong |= (values < 1000) | (values > 9999)
         if wrong.any():
             return self._number_slow(name, integer=integer, year=year)
-        array = pd.array(values, dtype="Float64")
+        array = pd.array(values[codes], dtype="Float64")
+        return pd.Series(array.astype("Int64") if (integer or year) else array, copy=False)
+
+    def _number_parsed(self, name, col: np.ndarray, *, integer: bool, year: bool) -> pd.Series:
+        """Check numbers the C parser already converted (NaN: empty cell)."""
+        with np.errstate(invalid="ignore"):
+            wrong = np.isinf(col) | (col < 0)
+            if integer or year:
+                wrong |= np.mod(col, 1) != 0
+            if year:
+                wrong |= (col < 1000) | (col > 9999)
+            wrong &= ~np.isnan(col)
+        if wrong.any():
+            kind = "a 4-digit year" if year else "a whole number" if integer else "a number"
+            for idx in np.flatnonzero(wrong & ~self.bad):
+                found = f"{col[idx]:g}"
+                self.reasons[idx] = f"column {name!r}: expected {kind} or nothing, found {found}"
+            self.bad |= wrong
+            col = np.where(wrong, np.nan, col)
+        array = pd.array(col, dtype="Float64")
         return pd.Series(array.astype("Int64") if (integer or year) else array, copy=False)
 
     def _number_slow(self, name: str, *, integer: bool, year: bool) -> pd.Series:
@@ -626,7 +665,7 @@ class _Cells:
         col = self.cols[name]
         if truthy == ("?",) and not falsy:
             # V1's markers: "?" or nothing; compared directly, without factorising
-            is_true, is_empty = col == "?", col == ""
+            is_true, is_empty = col == "?", (col == "") | pd.isna(col)
             if (is_true | is_empty).all():
                 return pd.Series(pd.array(np.where(is_true, True, bool(empty)), dtype="boolean"))
 
@@ -724,7 +763,7 @@ def _v1(columns, lines, texts, rejects) -> pd.DataFrame:
             "order_year_estimated": c.flag("order_year_flag", q, (), False),
             "number_ordered": number_ordered,
             "number_ordered_estimated": c.flag("number_ordered_flag", q, (), False),
-            "designation": c.text("designation"),
+            "designation": c.text("designation", distinct=True),
             "description": c.text("description"),
             "number_delivered": c.number("number_delivered", integer=True),
             "number_delivered_estimated": c.flag("number_delivered_flag", q, (), False),
@@ -732,7 +771,7 @@ def _v1(columns, lines, texts, rejects) -> pd.DataFrame:
             "first_delivery_year": first,
             "last_delivery_year": last,
             "status": c.status("status"),
-            "comments": c.text("comments"),
+            "comments": c.text("comments", distinct=True),
             "tiv_per_unit": c.number("tiv_per_unit"),
             # FORMATS 1.2: with no number ordered the export writes 0 for the total order; that
             # is "not available", not a zero-value order.
