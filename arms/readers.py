@@ -300,13 +300,25 @@ def _read(path, *, errors: str, want: str) -> tuple[Source, pd.DataFrame]:
     if info.variant == "V9":
         frame = _v9(src.records, rejects)
     else:
-        columns, lines, texts = _records(src, rejects)
-        if info.variant == "V1":
-            frame = _v1(columns, lines, texts, rejects)
-        elif info.variant == "V8":
-            frame = _v8(columns, lines, texts, rejects, warn_list)
-        else:
-            frame = _v2(columns, lines, texts, rejects)
+
+        def convert(columns, lines, row_text) -> pd.DataFrame:
+            if info.variant == "V1":
+                return _v1(columns, lines, row_text, rejects)
+            if info.variant == "V8":
+                return _v8(columns, lines, row_text, rejects, warn_list)
+            return _v2(columns, lines, row_text, rejects)
+
+        frame = None
+        chunks = _fast_chunks(src)
+        if chunks is not None:
+            try:
+                parts = [convert(*chunk) for chunk in chunks]
+            except _NotClean:
+                rejects.items.clear()  # start again, line by line
+            else:
+                frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+        if frame is None:
+            frame = convert(*_records_slow(src, rejects))
     kind = info.kind
     frame = schema.conform(frame, kind)
     frame.attrs["source"] = _provenance(src, len(frame) + len(rejects.items))
@@ -319,21 +331,13 @@ def _read(path, *, errors: str, want: str) -> tuple[Source, pd.DataFrame]:
 # records: physical lines -> rows of fields, split records repaired
 
 
-def _records(src: Source, rejects: _Rejects) -> tuple[dict[str, np.ndarray], list[int], object]:
-    """Return the data as text columns, record start lines and a record-text function.
+class _NotClean(Exception):
+    """The fast path met something irregular; the file is read line by line instead."""
 
-    The lines are 1-based physical line numbers; the function gives a record's text for
-    messages. Split records are repaired (FORMATS Q1 and its re-saved two-row form). A clean,
-    unquoted file goes to pandas' C parser in one piece and only its irregular rows are
-    looked at in Python; quoted, padded or damaged files take the row-by-row path.
-    """
-    info = src.info
-    if info.variant != "V8" and info.container == "text" and "line padding" not in info.quirks:
-        fast = _records_fast(src, rejects)
-        if fast is not None:
-            return fast
-    return _records_slow(src, rejects)
 
+#: Rows the C parser hands over at a time: the temporary text objects of one chunk are
+#: freed before the next, which keeps memory and time per row flat on large files.
+_CHUNK_ROWS = 200_000
 
 # Columns the fast path lets the C parser convert to float (validated afterwards).
 _NUMERIC = {
@@ -342,26 +346,35 @@ _NUMERIC = {
 }  # fmt: skip
 
 
-def _records_fast(src: Source, rejects: _Rejects):
-    """Parse a clean unquoted file in one C-parser pass; ``None`` when it is not clean.
+def _fast_chunks(src: Source):
+    """Return an iterator of (columns, lines, row_text) chunks, or ``None``.
 
-    SIPRI's own split records (FORMATS Q1: a line break at the end of Comments, the next
-    line holding the last fields and starting with the delimiter) are joined in the text
-    first. Whatever else is irregular (short or long lines, blank lines, padding, re-saved
-    split records) makes this return ``None`` and the file is read line by line instead.
+    For a clean, unquoted file (V1, V2, V7 as SIPRI writes them) the whole data part goes to
+    pandas' C parser, which converts the numeric columns itself. SIPRI's own split records
+    (FORMATS Q1: a line break at the end of Comments, the next line holding the last fields
+    and starting with the delimiter) are joined in the text first. ``None`` (or
+    :class:`_NotClean` raised while iterating) means something else is irregular (short or
+    long lines, blank lines, padding, re-saved split records, a non-number in a numeric
+    column) and the caller reads the file line by line, where each problem gets a message.
     """
     info = src.info
+    if info.variant == "V8" or info.container != "text" or "line padding" in info.quirks:
+        return None
     names = _FIELDS[info.variant]
     n, delim = len(names), info.delimiter
-    body = src.text[src.data_offset :].rstrip("\n")
+    text = src.text
+    end = len(text)
+    while end > src.data_offset and text[end - 1] == "\n":
+        end -= 1
+    body = text[src.data_offset : end]  # one copy of the data part, trailing breaks off
     base = info.header_line + 1
     if not body:
-        return {name: np.array([], dtype=object) for name in names}, [], None
+        return iter([({name: np.array([], dtype=object) for name in names}, [], None)])
     if body.startswith(delim):
         return None
     lines_in_body = body.count("\n") + 1
     commas = body.count(delim)
-    joined_at: list[int] = []  # body line index of each joined tail
+    joined_at: list[int] = []  # record index after which each joined record's lines shift
     # a clean file has exactly n-1 delimiters a line; only otherwise look for split records
     pos = body.find("\n" + delim) if commas != (n - 1) * lines_in_body else -1
     if pos >= 0:
@@ -385,35 +398,47 @@ def _records_fast(src: Source, rejects: _Rejects):
         body = "".join(parts)
     records = lines_in_body - len(joined_at)
     if commas != (n - 1) * records:
-        # some line has the wrong number of fields, or there are blank lines
-        return None
-    try:
-        # numeric columns are parsed by the C parser itself; text stays text, empty -> NaN
-        frame = pd.read_csv(
-            io.StringIO(body),
-            sep=delim,
-            header=None,
-            names=list(names),
-            dtype={name: "float64" if name in _NUMERIC else object for name in names},
-            keep_default_na=False,
-            na_values=[""],
-            quoting=csv.QUOTE_NONE,
-            skip_blank_lines=False,
-            low_memory=False,
-            engine="c",
-        )
-    except (pd.errors.ParserError, ValueError, TypeError):
-        # a line with too many fields, or a cell that is not a number: line by line, so the
-        # message can name it
-        return None
-    if len(frame) != records or frame[names[0]].isna().any():
-        # a row with no first field continues the one above: a re-saved split record
-        return None
-    lines = base + np.arange(records)
+        return None  # some line has the wrong number of fields, or there are blank lines
+    all_lines = base + np.arange(records)
     for record in joined_at:  # each joined record pushes the following ones a line down
-        lines[record:] += 1
-    cols = {name: frame[name].to_numpy() for name in names}
-    return cols, lines, lambda i: src.lines[lines[i] - 1]  # the record's (first) line
+        all_lines[record:] += 1
+    # UTF-8 bytes are what the C parser reads natively (a StringIO of a large text costs four
+    # bytes a character and another conversion)
+    data = body.encode("utf-8")
+    del body
+
+    def chunks():
+        try:
+            reader = pd.read_csv(
+                io.BytesIO(data),
+                encoding="utf-8",
+                sep=delim,
+                header=None,
+                names=list(names),
+                # numeric columns are converted by the C parser; empty cells become NaN
+                dtype={name: "float64" if name in _NUMERIC else object for name in names},
+                keep_default_na=False,
+                na_values=[""],
+                quoting=csv.QUOTE_NONE,
+                skip_blank_lines=False,
+                engine="c",
+                chunksize=_CHUNK_ROWS,
+            )
+            done = 0
+            for frame in reader:
+                if frame[names[0]].isna().any():
+                    raise _NotClean  # a row continuing the one above: a re-saved split
+                lines = all_lines[done : done + len(frame)]
+                done += len(frame)
+                cols = {name: frame[name].to_numpy() for name in names}
+                yield cols, lines, lambda i, lines=lines: src.lines[lines[i] - 1]
+        except (pd.errors.ParserError, ValueError, TypeError):
+            # too many fields on a line, or a cell that is not a number
+            raise _NotClean from None
+        if done != records:
+            raise _NotClean
+
+    return chunks()
 
 
 def _records_slow(src: Source, rejects: _Rejects):

@@ -111,13 +111,24 @@ def _import_time(module: str, repeat: int) -> float:
 
 
 def bench_import(repeat: int) -> dict:
-    """Median import time of arms and of pandas, each in fresh interpreters."""
-    pandas_s, arms_s = [], []
+    """Median import times in fresh interpreters: pandas, arms, and arms with its readers.
+
+    ``import arms`` loads its modules lazily, so the honest comparison for a user who reads a
+    file is ``import arms.readers`` (which imports pandas and numpy) against ``import pandas``.
+    """
+    runs: dict[str, list[float]] = {"pandas": [], "arms": [], "arms.readers": []}
     for _ in range(repeat):
-        pandas_s.append(_import_time("pandas", 1))
-        arms_s.append(_import_time("arms", 1))
-    a, p = statistics.median(arms_s), statistics.median(pandas_s)
-    return {"arms_s": a, "pandas_s": p, "ratio": a / p, "target": 1.5}
+        for module in runs:
+            runs[module].append(_import_time(module, 1))
+    p, a, r = (statistics.median(runs[m]) for m in ("pandas", "arms", "arms.readers"))
+    return {
+        "pandas_s": p,
+        "arms_s": a,
+        "arms_readers_s": r,
+        "ratio": a / p,
+        "readers_ratio": r / p,
+        "target": 1.5,
+    }
 
 
 def main(argv=None) -> int:
@@ -141,8 +152,9 @@ def main(argv=None) -> int:
     r, i, s = results["read_vs_pandas"], results["import"], results["scaling"]
     print(f"read_trade_register, 28k deals: {r['arms_s'] * 1e3:.1f} ms vs pandas.read_csv "
           f"{r['pandas_s'] * 1e3:.1f} ms -> {r['ratio']:.2f}x (target <= 2x)")
-    print(f"import arms {i['arms_s'] * 1e3:.0f} ms vs import pandas {i['pandas_s'] * 1e3:.0f} ms"
-          f" -> {i['ratio']:.2f}x (target <= 1.5x)")
+    print(f"import arms {i['arms_s'] * 1e3:.0f} ms, import arms.readers "
+          f"{i['arms_readers_s'] * 1e3:.0f} ms, vs import pandas {i['pandas_s'] * 1e3:.0f} ms -> "
+          f"{i['ratio']:.2f}x and {i['readers_ratio']:.2f}x (target <= 1.5x)")
     big_s = s[f"seconds_{s['scale']}x"]
     print(f"{s['scale']}x register ({s['rows']:,} rows): {big_s:.1f} s; "
           f"time per row {s['per_row_ratio']:.2f}x the 1x case (target <= 1.25x); peak memory "
