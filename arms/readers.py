@@ -1106,7 +1106,7 @@ def split_deals(deals: pd.DataFrame) -> pd.DataFrame:
 
 
 def group_deliveries(deliveries: pd.DataFrame) -> pd.DataFrame:
-    """Return a deliveries frame grouped into deals by SIPRI deal id.
+    """Return a deliveries frame grouped into deals (by SIPRI deal id, else register line).
 
     Units and TIV are summed per deal; a deal is estimated where any of its years is;
     ``delivery_years`` lists its years as a register does (``"2014; 2015"``). The deliveries
@@ -1132,11 +1132,17 @@ def group_deliveries(deliveries: pd.DataFrame) -> pd.DataFrame:
     0     2019; 2020                 4            6.0
     """
     schema.validate(deliveries, "deliveries")
-    d = deliveries.sort_values(["deal_id", "year"], kind="stable")
-    g = d.groupby("deal_id", sort=False, dropna=False)
+    # a deal is its SIPRI id; rows split from a register (no id) keep their register line
+    key = (
+        deliveries["deal_id"]
+        .astype("Float64")
+        .fillna(-deliveries["source_line"].astype("Float64"))
+    )
+    d = deliveries.assign(_deal=key).sort_values(["_deal", "year"], kind="stable")
+    g = d.groupby("_deal", sort=False, dropna=False)
     first_cols = [
-        "recipient", "supplier", "order_year", "designation", "description", "category",
-        "status", "local_production", "comments", "tiv_per_unit", "source_line",
+        "deal_id", "recipient", "supplier", "order_year", "designation", "description",
+        "category", "status", "local_production", "comments", "tiv_per_unit",
     ]  # fmt: skip
     out = g[first_cols].first()
     out["order_year_estimated"] = g["order_year_estimated"].max()
@@ -1145,11 +1151,12 @@ def group_deliveries(deliveries: pd.DataFrame) -> pd.DataFrame:
     out["tiv_delivered"] = g["tiv"].sum(min_count=1).round(6)
     out["first_delivery_year"] = g["year"].min()
     out["last_delivery_year"] = g["year"].max()
-    out["delivery_years"] = g["year"].agg(
-        lambda ys: "; ".join(str(y) for y in sorted(set(ys.dropna())))
-    )
+    # the years as a register lists them: distinct, ascending (rows are sorted already)
+    years = d.loc[d["year"].notna(), ["_deal", "year"]].drop_duplicates()
+    listed = years["year"].astype(str).groupby(years["_deal"], sort=False).agg("; ".join)
+    out["delivery_years"] = listed.reindex(out.index)
     out["source_line"] = g["source_line"].min()
-    out = out.sort_values("source_line", kind="stable").reset_index()
+    out = out.sort_values("source_line", kind="stable").reset_index(drop=True)
     result = schema.conform(out, "deals")
     result.attrs = dict(deliveries.attrs)
     return result
@@ -1181,9 +1188,7 @@ def _read_table(src: Source, errors: str) -> pd.DataFrame:
         stripped = strip_padding(line)
         if i == info.header_line - 1 or (
             info.variant == "V3"
-            and re.match(
-                r"^(?:Recipient|Exports by|Supplier),\d{4}", stripped, re.I
-            )
+            and re.match(r"^(?:Recipient|Exports by|Supplier),\d{4}", stripped, re.I)
         ):
             blocks.append((i, _cells(stripped, quoted)))
     records: list[dict] = []

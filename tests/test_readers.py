@@ -573,3 +573,11 @@ def test_split_then_group_round_trip():
     again = group_deliveries(split_deals(deals))
     cols = ["deal_id", "number_delivered", "tiv_delivered", "delivery_years"]
     assert_frame_equal(again[cols], deals[cols])
+
+
+def test_register_split_and_grouped_back_without_deal_ids():
+    deals = arms.read_trade_register(DATA / "v1-2024.csv")  # V1 has no deal ids
+    again = group_deliveries(split_deals(deals))
+    delivered = deals.loc[deals["delivery_years"].notna()].reset_index(drop=True)
+    cols = ["designation", "number_delivered", "tiv_delivered", "delivery_years", "source_line"]
+    assert_frame_equal(again[cols], delivered[cols])
