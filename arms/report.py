@@ -219,7 +219,8 @@ def key_figure(label: str, value: Any, note: str | None = None) -> None:
     value : int, float or str
         The number (computed by the notebook, never typed in) or a formatted text.
     note : str, optional
-        Unit or caveat, e.g. ``"% of TIV"``.
+        Unit or caveat, e.g. ``"% of TIV"``. Plain text: markdown code marks (backticks)
+        are dropped, since the index shows the note as text.
 
     Examples
     --------
@@ -233,7 +234,7 @@ def key_figure(label: str, value: Any, note: str | None = None) -> None:
     record = {
         "label": str(label),
         "value": _plain(value),
-        "note": None if note is None else str(note),
+        "note": None if note is None else str(note).replace("`", ""),
     }
     _append_record(path, record)
 
