@@ -30,6 +30,7 @@ _EXPORTS: dict[str, str | None] = {
     "read_trade_register": "readers",
     "read_deliveries": "readers",
     "read_tiv_table": "readers",
+    "read_any": "readers",
     "parse_delivery_years": "readers",
     "split_deals": "readers",
     "group_deliveries": "readers",

@@ -29,6 +29,7 @@ from arms.errors import SipriFormatError
 from arms.formats import VARIANTS, Source, load_source, strip_padding
 
 __all__ = [
+    "read_any",
     "read_trade_register",
     "read_deliveries",
     "read_tiv_table",
@@ -219,6 +220,42 @@ def read_tiv_table(path: str | os.PathLike, *, errors: str = "raise") -> pd.Data
     if src.info.kind != "tiv":
         raise _wrong_reader(src, "read_tiv_table")
     return _read_table(src, errors)
+
+
+def read_any(path: str | os.PathLike, *, errors: str = "raise") -> pd.DataFrame:
+    """Return a SIPRI export as the canonical frame it holds natively.
+
+    A trade register gives deals, a per-year file deliveries, a TIV table the long ``tiv``
+    frame (:data:`arms.formats.KIND_OF_VARIANT` maps each variant to its frame).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Any SIPRI export the readers accept.
+    errors : {"raise", "warn"}, default "raise"
+        As in :func:`read_trade_register`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A canonical ``deals``, ``deliveries`` or ``tiv`` frame.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = p.write_text("Recipient,2020,2020-2020\nArmenia,4,4\n")
+    >>> list(read_any(p).columns) == list(schema.TIV)
+    True
+    """
+    from arms.formats import detect_format
+
+    reader = {
+        "deals": read_trade_register,
+        "deliveries": read_deliveries,
+        "tiv": read_tiv_table,
+    }[detect_format(path).kind]
+    return reader(path, errors=errors)
 
 
 # --------------------------------------------------------------------------------------
