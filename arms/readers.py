@@ -223,7 +223,7 @@ def read_tiv_table(path: str | os.PathLike, *, errors: str = "raise") -> pd.Data
 
 
 def read_any(path: str | os.PathLike, *, errors: str = "raise") -> pd.DataFrame:
-    """Return a SIPRI export as the canonical frame it holds natively.
+    r"""Return a SIPRI export as the canonical frame it holds natively.
 
     A trade register gives deals, a per-year file deliveries, a TIV table the long ``tiv``
     frame (:data:`arms.formats.KIND_OF_VARIANT` maps each variant to its frame).
