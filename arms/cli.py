@@ -32,13 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show the full traceback on errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"arms.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"arms.{name}":
-                raise
-            continue
-        module.register(sub)
+        importlib.import_module(f"arms.{name}").register(sub)
     return parser
 
 
@@ -77,3 +71,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"arms {args.command}: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug of ours: still one line, with a way to see more
+        if args.debug:
+            raise
+        print(
+            f"arms {args.command}: internal error: {type(exc).__name__}: {exc} "
+            "(run with --debug for the traceback, and please report it)",
+            file=sys.stderr,
+        )
+        return 2

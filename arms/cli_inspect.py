@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 
 import pandas as pd
 
@@ -40,18 +41,14 @@ def inspect_file(path: str | os.PathLike) -> dict:
     >>> s["format"], s["records"], s["tiv_total"]
     ('V3', 1, 4.0)
     """
-    from arms.readers import read_deliveries, read_tiv_table, read_trade_register
+    from arms.readers import read_any
 
     info = detect_format(path)
-    if info.kind == "deals":
-        frame = read_trade_register(path, errors="warn")
-        tiv = frame["tiv_delivered"]
-    elif info.kind == "deliveries":
-        frame = read_deliveries(path, errors="warn")
-        tiv = frame["tiv"]
-    else:
-        frame = read_tiv_table(path, errors="warn")
-        tiv = frame["tiv"]
+    with warnings.catch_warnings():
+        # rejected lines are counted in the summary; the reader's warning would repeat it
+        warnings.simplefilter("ignore", UserWarning)
+        frame = read_any(path, errors="warn")
+    tiv = frame["tiv_delivered"] if info.kind == "deals" else frame["tiv"]
     src = frame.attrs["source"]
     if info.kind == "tiv":
         entities = frame["entity"].nunique()

@@ -397,6 +397,7 @@ def _load_json(p: Path, text: str, encoding: str, sha: str) -> Source:
             if isinstance(data.get(key), list):
                 data = data[key]
                 break
+    # the first element decides what the file is; the reader checks every element
     if not isinstance(data, list) or (data and not isinstance(data[0], dict)):
         raise SipriFormatError(
             "JSON is not an array of trade objects; expected the SIPRI backend layout (V9) "

@@ -268,13 +268,20 @@ class _Rejects:
     path: str
     items: list = field(default_factory=list)
 
-    def add(self, line: int | None, reason: str, text: str) -> None:
+    def add(self, line: int | None, reason: str, text: str, *, record: int | None = None) -> None:
+        """Reject one input record: raise, or keep it for ``attrs["rejected"]``.
+
+        ``record`` numbers the element of a JSON array, which has no line of its own.
+        """
         if self.errors == "raise":
             raise SipriFormatError(f"{reason}; found: {text[:200]!r}", path=self.path, line=line)
-        self.items.append({"line": line, "reason": reason, "text": text})
+        item = {"line": line, "reason": reason, "text": text}
+        if record is not None:
+            item["record"] = record
+        self.items.append(item)
 
     def finish(self, frame: pd.DataFrame) -> None:
-        self.items.sort(key=lambda r: (r["line"] is None, r["line"] or 0))
+        self.items.sort(key=lambda r: r["line"] or r.get("record") or 0)
         frame.attrs["rejected"] = self.items
         if self.items:
             warnings.warn(
@@ -939,48 +946,93 @@ def _v2(columns, lines, texts, rejects) -> pd.DataFrame:
     return c.finish(frame, rejects)
 
 
-def _v9(records: list[dict], rejects: _Rejects) -> pd.DataFrame:
-    raw = pd.DataFrame.from_records(records)
-    for key in ("units", "unitsEst", "orderYrEst", "statusEst", "category", "desc", "desg"):
+_V9_KEYS = ("tradeId", "buyer", "seller", "deliveryYr")
+
+
+def _v9(records: list, rejects: _Rejects) -> pd.DataFrame:
+    # every element must be a trade object; others are rejected by their position
+    keep = []
+    for idx, rec in enumerate(records):
+        if isinstance(rec, dict) and all(k in rec for k in _V9_KEYS):
+            keep.append(idx)
+        else:
+            rejects.add(
+                None,
+                f"record {idx + 1}: expected an object with keys {', '.join(_V9_KEYS)}",
+                str(rec)[:200],
+                record=idx + 1,
+            )
+    if not keep:
+        return schema.empty_frame("deliveries")
+    raw = pd.DataFrame.from_records([records[i] for i in keep])
+    for key in (
+        "orderYr",
+        "units",
+        "unitsEst",
+        "orderYrEst",
+        "status",
+        "category",
+        "desc",
+        "desg",
+    ):
         if key not in raw:
             raw[key] = pd.NA
     bad = np.zeros(len(raw), dtype=bool)
 
-    def ints(col: str, *, required: bool) -> pd.Series:
+    def reject(wrong: np.ndarray, what: str) -> None:
         nonlocal bad
+        for idx in np.flatnonzero(wrong & ~bad):
+            number = keep[idx] + 1
+            rejects.add(
+                None, f"record {number}: {what}", str(records[number - 1])[:200], record=number
+            )
+        bad |= wrong
+
+    def ints(col: str, *, required: bool) -> pd.Series:
         values = raw[col]
         numeric = pd.to_numeric(values, errors="coerce")
         wrong = (values.notna() & (numeric.isna() | (numeric % 1 != 0))).to_numpy().copy()
         if required:
             wrong |= values.isna().to_numpy()
-        for idx in np.flatnonzero(wrong & ~bad):
-            rejects.add(
-                None, f"record {idx + 1}: {col!r} must be a whole number", str(records[idx])
-            )
-        bad |= wrong
+        reject(wrong, f"{col!r} must be a whole number")
         return numeric.where(~pd.Series(wrong, index=raw.index)).astype("Int64")
 
     def bools(col: str) -> pd.Series:
-        return raw[col].map({True: True, False: False}).astype("boolean")
+        values = raw[col]
+        known = values.map(lambda v: v is True or v is False or v is None or v is pd.NA)
+        reject(~known.to_numpy(dtype=bool), f"{col!r} must be true, false or missing")
+        return values.map({True: True, False: False}).astype("boolean")
 
+    def text(col: str) -> pd.Series:
+        values = raw[col]
+        wrong = values.map(lambda v: not (isinstance(v, str) or v is None or v is pd.NA))
+        reject(wrong.to_numpy(dtype=bool), f"{col!r} must be text")
+        return values.where(~wrong).astype("string").str.strip()
+
+    status_code = text("status")
+    status = status_code.str.lower().map(_STATUS).astype("string")
+    reject(
+        (status.isna() & status_code.notna()).to_numpy(dtype=bool),
+        "'status' must be N, S or R (new, second hand, second hand but modernized)",
+    )
     frame = pd.DataFrame(
         {
             "deal_id": ints("tradeId", required=True),
-            "recipient": raw["buyer"].astype("string").str.strip(),
-            "supplier": raw["seller"].astype("string").str.strip(),
+            "recipient": text("buyer"),
+            "supplier": text("seller"),
             "order_year": ints("orderYr", required=False),
             "order_year_estimated": bools("orderYrEst"),
-            "designation": raw["desg"].astype("string").str.strip(),
-            "description": raw["desc"].astype("string").str.strip(),
-            "category": _category(raw["category"].astype("string").str.strip()),
-            "status": raw["status"].astype("string").str.lower().map(_STATUS).astype("string"),
+            "designation": text("desg"),
+            "description": text("desc"),
+            "category": _category(text("category")),
+            "status": status,
             "year": ints("deliveryYr", required=True),
             "units": ints("units", required=False),
             "units_estimated": bools("unitsEst"),
             "allocation": "sipri",
         }
     )
-    frame["source_line"] = pd.array(np.arange(1, len(raw) + 1), dtype="Int64")
+    frame["source_line"] = pd.array(np.asarray(keep) + 1, dtype="Int64")  # record number
     return frame.loc[~bad].reset_index(drop=True)
 
 
@@ -1248,7 +1300,18 @@ def _read_table(src: Source, errors: str) -> pd.DataFrame:
             cells = _cells(text, quoted)
             if not any(c.strip() for c in cells):
                 continue  # blank or spacer line
-            entity = cells[ent_col].strip() if ent_col < len(cells) else ""
+            if info.container == "xlsx":
+                cells += [""] * (len(header) - len(cells))  # a sheet row ends at its last value
+            if len(cells) < len(header) or any(c.strip() for c in cells[len(header) :]):
+                end_of_file = i == len(lines) - 1
+                rejects.add(
+                    i + 1,
+                    f"expected {len(header)} fields, found {len(cells)}"
+                    + (" (the file ends mid-row: truncated?)" if end_of_file else ""),
+                    lines[i],
+                )
+                continue
+            entity = cells[ent_col].strip()
             is_total = False
             if info.variant == "V4" and cells[0].strip():
                 if cells[1].strip().lower() == "regional total":
@@ -1265,7 +1328,7 @@ def _read_table(src: Source, errors: str) -> pd.DataFrame:
             values = {}
             bad = None
             for j, year in year_cols.items():
-                cell = cells[j].strip() if j < len(cells) else ""
+                cell = cells[j].strip()
                 if cell == "":
                     continue
                 if not re.fullmatch(_RE_NUM, cell):

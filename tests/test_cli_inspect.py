@@ -88,3 +88,30 @@ def test_debug_shows_traceback(tmp_path):
         text=True,
     )
     assert proc.returncode != 0 and "Traceback" in proc.stderr
+
+
+def test_an_unexpected_error_is_still_one_line(monkeypatch, capsys):
+    import arms.cli_inspect
+
+    def broken(path):
+        raise RuntimeError("something we did not foresee")
+
+    monkeypatch.setattr(arms.cli_inspect, "inspect_file", broken)
+    assert main(["inspect", str(DATA / "v1-2024.csv")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "internal error: RuntimeError: something we did not foresee" in err[0]
+
+
+def test_rejected_lines_are_counted_not_warned(tmp_path):
+    lines = (DATA / "v1-2024.csv").read_bytes().split(b"\n")
+    lines[12] = lines[12].replace(b",47.5,", b",lots,")
+    path = tmp_path / "bad.csv"
+    path.write_bytes(b"\n".join(lines))
+    proc = subprocess.run(
+        [sys.executable, "-m", "arms", "inspect", str(path), "--json"],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0 and proc.stderr == ""
+    out = json.loads(proc.stdout)
+    assert (out["records"], out["rejected"]) == (6, 1)

@@ -581,3 +581,41 @@ def test_register_split_and_grouped_back_without_deal_ids():
     delivered = deals.loc[deals["delivery_years"].notna()].reset_index(drop=True)
     cols = ["designation", "number_delivered", "tiv_delivered", "delivery_years", "source_line"]
     assert_frame_equal(again[cols], delivered[cols])
+
+
+def test_table_rows_with_missing_or_extra_cells_are_reported(tmp_path):
+    text = (DATA / "v3-imports.csv").read_text()
+    cut = tmp_path / "cut.csv"
+    cut.write_text(text.split("Kazakhstan")[0] + "Kazakhstan,100,80")  # the file ends mid-row
+    with pytest.raises(
+        arms.SipriFormatError, match=r"line 14: expected 10 fields, found 3.*truncated"
+    ):
+        arms.read_tiv_table(cut)
+    longer = tmp_path / "long.csv"
+    longer.write_text(
+        text.replace("Armenia,,32,29,7,,68,8.5%,68,8.5%", "Armenia,,32,29,7,,68,8.5%,68,8.5%,9")
+    )
+    with pytest.warns(UserWarning):
+        t = arms.read_tiv_table(longer, errors="warn")
+    assert [r["line"] for r in t.attrs["rejected"]] == [12]
+    assert "Armenia" not in set(t["entity"]) and t.attrs["source"]["records"] == 4
+
+
+def test_v9_bad_records_are_rejected_one_by_one(tmp_path):
+    good = json.loads((DATA / "v9-backend.json").read_text())
+    bad_status = dict(good[0], tradeId=94001, status="X")
+    bad_flag = dict(good[0], tradeId=94002, unitsEst="yes")
+    path = tmp_path / "mixed.json"
+    path.write_text(json.dumps([*good, "not an object", bad_status, bad_flag, {"id": 9}]))
+    with pytest.raises(arms.SipriFormatError, match="record 5: expected an object"):
+        arms.read_deliveries(path)
+    with pytest.warns(UserWarning, match="4 line"):
+        d = arms.read_deliveries(path, errors="warn")
+    reasons = [r["reason"] for r in d.attrs["rejected"]]
+    assert reasons[0].startswith("record 5:") and "'status' must be N, S or R" in reasons[1]
+    assert "'unitsEst' must be true, false or missing" in reasons[2]
+    assert reasons[3].startswith("record 8:")
+    assert len(d) == 4 and d["source_line"].tolist() == [1, 2, 3, 4]
+    empty = tmp_path / "empty.json"
+    empty.write_text("[]")
+    assert len(arms.read_deliveries(empty)) == 0 and len(arms.read_trade_register(empty)) == 0
