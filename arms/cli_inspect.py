@@ -29,8 +29,10 @@ def inspect_file(path: str | os.PathLike) -> dict:
         counts; ``None`` where the file has no such column), ``tiv_total`` (TIV of
         delivered weapons for a register, sum of yearly TIV for a deliveries file, sum of the
         year cells of the entity rows for a table), plus descriptive extras: ``description``,
-        ``kind``, ``header_line``, ``quirks``, ``query``, ``year_from``, ``year_to``,
-        ``range``, ``warnings``.
+        ``kind``, ``header_line``, ``quirks``, ``query``, ``year_from``, ``year_to``
+        (from the data when the file states no range: ``years_from_data``), ``range``,
+        ``warnings`` (count), ``rejected_lines`` and ``warning_lines`` (the first 20 of
+        each: line or record, reason, text) and ``tiv_total_note``.
 
     Examples
     --------
@@ -59,6 +61,10 @@ def inspect_file(path: str | os.PathLike) -> dict:
         recipients = int(frame["recipient"].nunique())
         suppliers = int(frame["supplier"].nunique())
     total = tiv.sum(min_count=1)
+    year_from, year_to = info.metadata.get("year_from"), info.metadata.get("year_to")
+    years_from_data = year_from is None and year_to is None
+    if years_from_data:  # no range in a preamble (V8, V9, re-saved copies): the data's own
+        year_from, year_to = _data_years(frame, info.kind)
     return {
         "path": str(path),
         "format": info.variant,
@@ -74,14 +80,38 @@ def inspect_file(path: str | os.PathLike) -> dict:
         "rejected": len(frame.attrs["rejected"]),
         "generated": info.metadata.get("generated"),
         "query": info.metadata.get("query") or info.metadata.get("title"),
-        "year_from": info.metadata.get("year_from"),
-        "year_to": info.metadata.get("year_to"),
+        "year_from": year_from,
+        "year_to": year_to,
+        "years_from_data": years_from_data,
         "range": info.metadata.get("range"),
         "recipients": recipients if recipients is None else int(recipients),
         "suppliers": suppliers if suppliers is None else int(suppliers),
         "tiv_total": None if pd.isna(total) else round(float(total), 6),
+        # a regional table repeats countries in overlapping regions: its sum is no total
+        "tiv_total_note": "sum over overlapping regional blocks, not a total"
+        if info.variant == "V4"
+        else None,
         "warnings": len(frame.attrs.get("warnings", [])),
+        "rejected_lines": [_brief(r) for r in frame.attrs["rejected"][:_SHOWN]],
+        "warning_lines": [_brief(r) for r in frame.attrs.get("warnings", [])[:_SHOWN]],
     }
+
+
+_SHOWN = 20  # rejected or warned lines listed by inspect; the counts cover all of them
+
+
+def _brief(item: dict) -> dict:
+    where = {"line": item.get("line")} if item.get("line") else {"record": item.get("record")}
+    return where | {"reason": item["reason"], "text": str(item.get("text", ""))[:120]}
+
+
+def _data_years(frame: pd.DataFrame, kind: str) -> tuple[int | None, int | None]:
+    if kind == "deals":
+        low = pd.concat([frame["order_year"], frame["first_delivery_year"]]).min()
+        high = pd.concat([frame["order_year"], frame["last_delivery_year"]]).max()
+    else:
+        low, high = frame["year"].min(), frame["year"].max()
+    return (None if pd.isna(low) else int(low)), (None if pd.isna(high) else int(high))
 
 
 def _print_human(summary: dict) -> None:
@@ -92,7 +122,11 @@ def _print_human(summary: dict) -> None:
         ("header line", summary["header_line"]),
         ("quirks", ", ".join(summary["quirks"]) or "none"),
         ("query", summary["query"] or "-"),
-        ("years", f"{summary['year_from'] or '?'}-{summary['year_to'] or '?'}"),
+        (
+            "years",
+            f"{summary['year_from'] or '?'}-{summary['year_to'] or '?'}"
+            + (" (from the data; the file states no range)" if summary["years_from_data"] else ""),
+        ),
         ("data generated", summary["generated"] or "unknown"),
         ("records", summary["records"]),
         ("rejected lines", summary["rejected"]),
@@ -102,12 +136,25 @@ def _print_human(summary: dict) -> None:
             "TIV total",
             "-"
             if summary["tiv_total"] is None
-            else f"{summary['tiv_total']:,.2f} (SIPRI TIV, millions; volume, not US$)",
+            else f"{summary['tiv_total']:,.2f} (SIPRI TIV, millions; volume, not US$)"
+            + (f"; {summary['tiv_total_note']}" if summary["tiv_total_note"] else ""),
         ),
+        ("warnings", summary["warnings"]),
     ]
     width = max(len(k) for k, _ in rows)
     for key, value in rows:
         print(f"{key:<{width}}  {value}")
+    for title, items, count in (
+        ("rejected", summary["rejected_lines"], summary["rejected"]),
+        ("warnings", summary["warning_lines"], summary["warnings"]),
+    ):
+        if items:
+            print(
+                f"\n{title} ({count}{', first ' + str(len(items)) if count > len(items) else ''}):"
+            )
+            for item in items:
+                where = f"line {item['line']}" if "line" in item else f"record {item['record']}"
+                print(f"  {where}: {item['reason']}: {item['text']!r}")
 
 
 def _run(args) -> int:
@@ -127,5 +174,10 @@ def register(subparsers) -> None:
         "summarise its records, rejected lines, parties and TIV total.",
     )
     p.add_argument("path", help="a SIPRI export (.csv, .txt, .json, .xlsx)")
-    p.add_argument("--json", action="store_true", help="print JSON (keys as in DESIGN.md)")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print JSON: format, encoding, records, rejected, generated, recipients, "
+        "suppliers, tiv_total, and the first rejected and warned lines",
+    )
     p.set_defaults(func=_run)

@@ -115,3 +115,21 @@ def test_rejected_lines_are_counted_not_warned(tmp_path):
     assert proc.returncode == 0 and proc.stderr == ""
     out = json.loads(proc.stdout)
     assert (out["records"], out["rejected"]) == (6, 1)
+
+
+def test_warned_lines_and_years_from_the_data(capsys):
+    out = run_json(capsys, DATA / "v8-legacy2014.csv")
+    assert out["warnings"] == 1
+    assert out["warning_lines"] == [
+        {"line": 5, "reason": out["warning_lines"][0]["reason"], "text": "194 - 2008"}
+    ]
+    assert (out["year_from"], out["year_to"], out["years_from_data"]) == (2006, 2012, True)
+    assert main(["inspect", str(DATA / "v8-legacy2014.csv")]) == 0
+    text = capsys.readouterr().out
+    assert "line 5: garbled delivery range" in text and "from the data" in text
+    stated = run_json(capsys, DATA / "v1-2024.csv")
+    assert (stated["year_from"], stated["year_to"], stated["years_from_data"]) == (
+        1950,
+        2024,
+        False,
+    )
