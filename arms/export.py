@@ -245,6 +245,7 @@ def _write_readme(ws, frames: Mapping[str, pd.DataFrame], generated: object, fil
 
 
 def _write_table(ws, frame: pd.DataFrame) -> None:
+    from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
@@ -260,6 +261,9 @@ def _write_table(ws, frame: pd.DataFrame) -> None:
         _set(cell, str(column))
         cell.font, cell.fill, cell.border = header_font, header_fill, header_border
         cell.alignment = header_align
+        note = _header_note(str(column))
+        if note:  # the unit travels with the column, also when the sheet is copied alone
+            cell.comment = Comment(note, "arms")
     for j, column in enumerate(frame.columns, start=1):
         values = _cell_values(frame.iloc[:, j - 1])
         fmt = _number_format(str(column), frame.iloc[:, j - 1])
@@ -334,6 +338,16 @@ def _cell_value(value: Any) -> Any:
         text = "; ".join(_text(v) for v in items if _cell_value(v) is not None)
         return text or None
     return str(value)
+
+
+def _header_note(column: str) -> str | None:
+    """Return the unit note for a column header (``tiv*``, ``share*``), if any."""
+    name = column.lower()
+    if name.startswith("tiv"):
+        return "SIPRI TIV (millions; volume, not US$): a volume index, never money."
+    if name.startswith("share") or name.endswith("_share"):
+        return "Percent (0-100) of the SIPRI TIV in the same table."
+    return None
 
 
 def _number_format(column: str, series: pd.Series) -> str | None:

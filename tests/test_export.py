@@ -220,3 +220,14 @@ def test_empty_table(tmp_path):
     path = to_excel({"empty": shares().iloc[0:0]}, tmp_path / "e.xlsx")
     back = pd.read_excel(path, sheet_name="empty")
     assert list(back.columns) == list(shares().columns) and back.empty
+
+
+def test_tiv_and_share_headers_carry_their_unit(tmp_path):
+    import openpyxl
+
+    frame = pd.DataFrame({"supplier": ["Israel"], "tiv": [1.5], "share": [100.0], "year": [2020]})
+    path = to_excel({"shares": frame}, tmp_path / "u.xlsx")
+    ws = openpyxl.load_workbook(path)["shares"]
+    assert "volume, not US$" in ws["B1"].comment.text
+    assert "Percent" in ws["C1"].comment.text
+    assert ws["A1"].comment is None and ws["D1"].comment is None
