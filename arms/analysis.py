@@ -18,11 +18,11 @@ Conventions, all SIPRI's own:
   how much TIV is counted, and in which year (:data:`ESTIMATE_FLAGS`). An uncertain order
   year does not change delivered volumes and is not counted; a missing flag counts as not
   estimated.
-* Names: raw SIPRI names are accepted, compared without case and accents. When a frame has
-  harmonised columns (``recipient_name``/``supplier_name`` from :func:`arms.entities.harmonize`)
-  those label the output, and :func:`arms.entities.canonical_name` (when available) lets
-  ``"Turkey"`` find ``"Turkiye"``. A name the frame does not contain raises
-  :class:`arms.UnknownEntityError`.
+* Names: raw SIPRI names are accepted, compared by :func:`arms.entities.name_key` (ignoring
+  case, accents and extra spaces). When a frame has harmonised columns (``recipient_name``/
+  ``supplier_name`` from :func:`arms.entities.harmonize`) those label the output, and the
+  crosswalk (:func:`arms.entities.party_key`) lets ``"Turkey"`` find ``"Turkiye"``. A name
+  the frame does not contain raises :class:`arms.UnknownEntityError`.
 
 Every result carries ``attrs["source"]`` of its input (for the chart's source note and the
 data's generated date).
@@ -32,16 +32,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import itertools
 import logging
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from arms import categories, dates, entities
 from arms.errors import UnknownEntityError
 
 log = logging.getLogger(__name__)
@@ -256,25 +255,6 @@ def deal_keys(frame: pd.DataFrame) -> pd.Series:
     return key.rename("deal_key")
 
 
-def _fold(name: object) -> str:
-    text = unicodedata.normalize("NFKD", str(name))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(text.casefold().split())
-
-
-@functools.lru_cache(maxsize=4096)
-def _canonical(name: str) -> str | None:
-    try:
-        from arms.entities import canonical_name
-    except ImportError:
-        return None
-    try:
-        found = canonical_name(name)
-    except (LookupError, ValueError, TypeError):
-        return None
-    return None if found is None else _fold(found)
-
-
 def _as_list(names: Names) -> list[str] | None:
     if names is None:
         return None
@@ -289,22 +269,21 @@ def _name_columns(frame: pd.DataFrame, role: str) -> list[str]:
 
 def _match_one(frame: pd.DataFrame, role: str, name: str) -> pd.Series:
     mask = pd.Series(False, index=frame.index)
-    want = _fold(name)
+    want = entities.name_key(name)
     columns = _name_columns(frame, role)
     for col in columns:
         values = frame[col]
         uniques = [u for u in values.dropna().unique()]
-        hits = [u for u in uniques if _fold(u) == want]
+        hits = [u for u in uniques if entities.name_key(u) == want]
         if hits:
             mask |= values.isin(hits).fillna(False).astype(bool)
-    if not mask.any():
-        canon = _canonical(name)
-        if canon is not None:
-            for col in columns:
-                values = frame[col]
-                hits = [u for u in values.dropna().unique() if _canonical(str(u)) == canon]
-                if hits:
-                    mask |= values.isin(hits).fillna(False).astype(bool)
+    if not mask.any():  # another spelling of the party (Turkey for Turkiye)
+        canon = entities.party_key(name)
+        for col in columns:
+            values = frame[col]
+            hits = [u for u in values.dropna().unique() if entities.party_key(str(u)) == canon]
+            if hits:
+                mask |= values.isin(hits).fillna(False).astype(bool)
     return mask
 
 
@@ -346,13 +325,7 @@ def _category_column(frame: pd.DataFrame, by: str) -> pd.Series:
         return frame[by].astype("string")
     if frame.empty:
         return pd.Series(pd.NA, index=frame.index, dtype="string")
-    try:
-        from arms.categories import categorize
-    except ImportError as exc:
-        raise ValueError(
-            f"grouping by {by!r} needs a {by!r} column or arms.categories.categorize"
-        ) from exc
-    categorized = categorize(frame, errors="ignore")
+    categorized = categories.categorize(frame, errors="ignore")
     if by not in categorized.columns or len(categorized) != len(frame):
         raise ValueError(f"arms.categories.categorize gave no {by!r} column")
     return pd.Series(categorized[by].to_numpy(), index=frame.index, dtype="string")
@@ -1230,7 +1203,7 @@ def _table_customers(table, supplier, recipient, start, end):
         other, shown = "entity", _first(table.loc[as_counterpart, "counterpart"], supplier)
     elif as_entity.any():
         rows = t.loc[as_entity.reindex(t.index)]
-        rows = rows.loc[_fold_series(rows["counterpart"]) != "all"]
+        rows = rows.loc[_key_series(rows["counterpart"]) != "all"]
         other, shown = "counterpart", _first(table.loc[as_entity, "entity"], supplier)
     else:
         raise UnknownEntityError([supplier])
@@ -1257,25 +1230,25 @@ def _first(values: pd.Series, default: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _fold_series(text: pd.Series) -> pd.Series:
-    """:func:`_fold` on each value (computed once per distinct value); ``<NA>`` becomes ''."""
+def _key_series(text: pd.Series) -> pd.Series:
+    """:func:`arms.entities.name_key` of each value (once per distinct value); ``<NA>`` is ''."""
     text = text.astype("string").fillna("")
-    folded = {u: _fold(u) for u in text.unique()}
+    folded = {u: entities.name_key(u) for u in text.unique()}
     return text.map(folded).astype("string")
 
 
 def _squash(text: pd.Series) -> pd.Series:
     """Lower case, letters and digits only: 'Bayraktar TB-2' and 'TB2' meet as 'tb2'."""
-    return _fold_series(text).str.replace(r"[^0-9a-z]+", "", regex=True)
+    return _key_series(text).str.replace(r"[^0-9a-z]+", "", regex=True)
 
 
 def _text_mask(d: pd.DataFrame, text: str) -> pd.Series:
     needle = _squash(pd.Series([text])).iloc[0]
-    plain = _fold(text)
+    plain = entities.name_key(text)
     mask = pd.Series(False, index=d.index)
     for col in ("designation", "description", "comments"):
         if col in d.columns:
-            folded = _fold_series(d[col])
+            folded = _key_series(d[col])
             mask |= folded.str.contains(plain, regex=False)
             if needle:
                 squashed = folded.str.replace(r"[^0-9a-z]+", "", regex=True)
@@ -1337,10 +1310,10 @@ def deal_timelines(
     if text is not None:
         mask &= _text_mask(d, text)
     if family is not None:
-        wanted = {_fold(f) for f in _as_list(family)}
-        in_family = _fold_series(_category_column(d, "family")).isin(wanted)
+        wanted = {entities.name_key(f) for f in _as_list(family)}
+        in_family = _key_series(_category_column(d, "family")).isin(wanted)
         if "category" in d.columns:
-            in_family |= _fold_series(d["category"]).isin(wanted)
+            in_family |= _key_series(d["category"]).isin(wanted)
         mask &= in_family.astype(bool)
     d = d.loc[mask]
     try:  # the weapon family, when the frame has it or arms.categories can tell
@@ -1426,20 +1399,14 @@ class _Yearly:
 
 
 def _generated(frame: pd.DataFrame) -> str | None:
-    value = _source(frame).get("generated")
-    if value is None or value is pd.NA:
-        return None
-    stamp = pd.to_datetime(str(value), errors="coerce")
-    if pd.isna(stamp):
-        return str(value)
-    return stamp.date().isoformat()
+    return dates.generated_date(_source(frame).get("generated"))
 
 
 def _yearly(name: str, frame: pd.DataFrame, recipient: str) -> _Yearly:
     kind = _kind(frame)
     generated = _generated(frame)
     if kind == "tiv":
-        whole = _fold_series(frame["counterpart"].astype("string").fillna("all")) == "all"
+        whole = _key_series(frame["counterpart"].astype("string").fillna("all")) == "all"
         mine = _match(frame, "entity", recipient) & whole.astype(bool)
         rows = frame.loc[mine]
         covered = frame.loc[frame["tiv"].notna() | frame["under_half"].fillna(False), "year"]
@@ -1789,9 +1756,9 @@ def _deal_level(frame: pd.DataFrame, filters: dict) -> pd.DataFrame:
         .reset_index()
     )
     parties = (
-        _fold_series(out["supplier"])
+        _key_series(out["supplier"])
         + "|"
-        + _fold_series(out["recipient"])
+        + _key_series(out["recipient"])
         + "|"
         + out["order_year"].astype("string").fillna("?")
     )

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from arms.entities import party_key
 from arms.errors import ArmsError, SipriFormatError
 
 __all__ = ["ROLES", "bundled_files", "choose", "describe", "load", "supplier_file"]
@@ -46,31 +47,17 @@ ROLES: dict[str, str] = {
     "table": "other TIV table",
 }
 
-_READERS = {
-    "deals": "read_trade_register",
-    "deliveries": "read_deliveries",
-    "tiv": "read_tiv_table",
-}
-
-
-def _reader(kind: str):
-    from arms import readers
-
-    try:
-        return getattr(readers, _READERS[kind])
-    except KeyError:
-        raise ValueError(f"kind must be one of {sorted(_READERS)}, not {kind!r}") from None
-
 
 @functools.lru_cache(maxsize=64)
 def _classify(path: str, _stamp: tuple[int, int]) -> dict | None:
     """Return what a file is (``None`` for a file that is not a SIPRI export)."""
     from arms.formats import detect_format
+    from arms.readers import read_any
 
     try:
         info = detect_format(path)
-        frame = _reader(info.kind)(path, errors="warn")
-    except (SipriFormatError, UnicodeError, ValueError):
+        frame = read_any(path, errors="warn")
+    except SipriFormatError:
         return None
     if info.kind == "tiv":
         tables = set(frame["table"].dropna().astype(str)) if len(frame) else set()
@@ -285,21 +272,11 @@ def supplier_file(
     """
     found = describe(data_dir, data=data)
     found = found.loc[found["role"].isin(["supplier_register", "supplier_deliveries"])]
-    want = _party(supplier)
+    want = party_key(supplier)
     for exporter, path in zip(found["exporter"], found["path"], strict=True):
-        if exporter is not pd.NA and _party(str(exporter)) == want:
+        if exporter is not pd.NA and party_key(str(exporter)) == want:
             return Path(str(path))
     return None
-
-
-def _party(name: str) -> str:
-    try:
-        from arms.entities import canonical_name
-
-        name = canonical_name(name) or name
-    except (ImportError, LookupError, ValueError, ArmsError):
-        pass
-    return " ".join(str(name).casefold().split())
 
 
 def _existing(data: str | os.PathLike) -> Path:
@@ -402,8 +379,15 @@ def load(path: str | os.PathLike, kind: str | None = None) -> pd.DataFrame:
     >>> load(p)[["entity", "year", "tiv"]].values.tolist()
     [['Armenia', 2020, 4.0]]
     """
-    if kind is None:
-        from arms.formats import detect_format
+    from arms import readers
 
-        kind = detect_format(path).kind
-    return _reader(kind)(path)
+    if kind is None:
+        return readers.read_any(path)
+    read = {
+        "deals": readers.read_trade_register,
+        "deliveries": readers.read_deliveries,
+        "tiv": readers.read_tiv_table,
+    }.get(kind)
+    if read is None:
+        raise ValueError(f"kind must be 'deals', 'deliveries' or 'tiv', not {kind!r}")
+    return read(path)

@@ -11,6 +11,7 @@ import argparse
 import difflib
 
 from arms.cli import emit
+from arms.dates import generated_date
 from arms.errors import ArmsError, UnknownEntityError
 
 __all__ = ["register", "run", "shares_payload"]
@@ -138,7 +139,8 @@ def _print(payload: dict) -> None:
     notes = []
     if payload["estimated_share"] is not None:
         notes.append(f"{payload['estimated_share']:.0f}% of the TIV rests on SIPRI estimates")
-    if payload["generated"]:
-        notes.append(f"data generated {payload['generated']}")
+    generated = generated_date(payload["generated"])
+    if generated:
+        notes.append(f"data generated {generated}")
     notes.append("Source: SIPRI Arms Transfers Database; TIV is a volume index, not money")
     print("; ".join(notes))

@@ -10,8 +10,9 @@ one party in two, so every name goes through the crosswalk shipped in
 The crosswalk has one row per SIPRI spelling:
 
 ``sipri_name``
-    The name as a file writes it. Matching ignores case and surrounding or repeated
-    whitespace (V7 writes ``Unknown recipient(s)``, the new portal ``unknown recipient(s)``).
+    The name as a file writes it. Matching ignores case, accents and surrounding or repeated
+    whitespace (V7 writes ``Unknown recipient(s)``, the new portal ``unknown recipient(s)``);
+    see :func:`name_key`.
 ``canonical_name``
     One display name per entity: SIPRI's current spelling without the ``*``/``**`` markers.
 ``iso3``
@@ -38,6 +39,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import unicodedata
 import warnings
 from importlib import resources
 
@@ -53,6 +55,8 @@ __all__ = [
     "entity_table",
     "harmonize",
     "lookup",
+    "name_key",
+    "party_key",
 ]
 
 log = logging.getLogger(__name__)
@@ -90,9 +94,53 @@ class EntityCoverageWarning(UserWarning):
     """Some party names are not in the crosswalk (issued by ``harmonize(errors="warn")``)."""
 
 
-def _key(name: str) -> str:
-    """Return the matching key of a name: trimmed, inner whitespace collapsed, casefolded."""
-    return " ".join(str(name).split()).casefold()
+def name_key(name: object) -> str:
+    """Return the key two spellings of a name are compared by.
+
+    Case is ignored (casefolded), accents are folded (``Türkiye`` meets ``Turkiye``) and
+    whitespace is trimmed and collapsed. Everything else counts, SIPRI's trailing ``*``
+    (armed group) and ``**`` (organisation) markers included: the crosswalk keeps ``NATO``
+    (SIPRI's aggregate) and ``NATO**`` (the organisation) apart. Every comparison of party
+    names in :mod:`arms` goes through this key, or through :func:`party_key` when spellings
+    of different releases must meet.
+
+    Parameters
+    ----------
+    name : str
+        A name (anything else is converted with ``str``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> name_key("  Unknown   Recipient(s) "), name_key("Türkiye"), name_key("NATO**")
+    ('unknown recipient(s)', 'turkiye', 'nato**')
+    """
+    text = unicodedata.normalize("NFKD", str(name))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(text.casefold().split())
+
+
+@functools.lru_cache(maxsize=8192)
+def party_key(name: object) -> str:
+    """Return :func:`name_key` of a party's canonical name (of the name itself if unknown).
+
+    Spellings of one party in different releases or variants get the same key
+    (``Turkey``, ``Turkiye`` and ``turkiye``), and so does the canonical name.
+
+    Examples
+    --------
+    >>> party_key("Turkey") == party_key("TURKIYE") == "turkiye"
+    True
+    >>> party_key("Libya HoR*") == party_key("House of Representatives (Libya)")
+    True
+    >>> party_key("Atlantis")
+    'atlantis'
+    """
+    found = _index().get(name_key(name))
+    return name_key(found[0] if found is not None else name)
 
 
 @functools.lru_cache(maxsize=1)
@@ -106,7 +154,7 @@ def _load() -> pd.DataFrame:
     if tuple(raw.columns) != _COLUMNS:
         raise ValueError(f"entities.csv: columns {list(raw.columns)}, expected {list(_COLUMNS)}")
     table = raw.apply(lambda col: col.str.strip()).replace("", pd.NA).astype("string")
-    keys = table["sipri_name"].map(_key, na_action="ignore")
+    keys = table["sipri_name"].map(name_key, na_action="ignore")
     dup = keys[keys.duplicated(keep=False)]
     if dup.notna().any():
         problems.append(f"duplicate sipri_name (ignoring case) {sorted(set(dup.dropna()))}")
@@ -160,7 +208,7 @@ def entity_table() -> pd.DataFrame:
 def _index() -> dict[str, tuple[str, object, object]]:
     table = _load()
     return {
-        _key(row.sipri_name): (row.canonical_name, row.iso3, row.entity_type)
+        name_key(row.sipri_name): (row.canonical_name, row.iso3, row.entity_type)
         for row in table.itertuples(index=False)
     }
 
@@ -173,7 +221,7 @@ def lookup(name: str) -> tuple[str, object, str] | None:
     Parameters
     ----------
     name : str
-        A party name as a SIPRI file writes it (case and outer whitespace do not matter).
+        A party name as a SIPRI file writes it (compared by :func:`name_key`).
 
     Returns
     -------
@@ -188,7 +236,7 @@ def lookup(name: str) -> tuple[str, object, str] | None:
     """
     if not isinstance(name, str):
         raise TypeError(f"name must be a str, not {type(name).__name__}")
-    return _index().get(_key(name))
+    return _index().get(name_key(name))
 
 
 def canonical_name(name: str) -> str:
@@ -292,7 +340,7 @@ def harmonize(
     for col in columns:
         raw = frame[col].astype("string").mask(skip & (col == "entity"))
         names = raw.dropna().unique()
-        found = {n: index.get(_key(n)) for n in names}
+        found = {n: index.get(name_key(n)) for n in names}
         missing = sorted(n for n, hit in found.items() if hit is None)
         unknown.update(missing)
         coverage[col] = {"names": len(found), "mapped": len(found) - len(missing)}

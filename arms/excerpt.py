@@ -52,6 +52,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from arms.entities import party_key
 from arms.errors import ArmsError, SipriFormatError
 
 __all__ = ["extract", "extract_summary", "register", "run"]
@@ -326,21 +327,12 @@ def _check_filter(recipients, suppliers, years, entities) -> _Filter:
     return flt
 
 
-def _key(name: str) -> str:
-    """Return the comparison key of a party name: its canonical name, casefolded."""
-    from arms.entities import lookup
-
-    found = lookup(name)
-    text = found[0] if found is not None else name
-    return " ".join(str(text).split()).casefold()
-
-
 def _matches(column: pd.Series, wanted: tuple[str, ...], role: str, path: str) -> np.ndarray:
     """Return a mask of the rows whose name is one of ``wanted``; every name must match."""
     values = column.astype("string").fillna("")
     uniques = pd.unique(values.to_numpy(dtype=object))
-    keys = {u: _key(u) for u in uniques if u}
-    wanted_keys = {w: _key(w) for w in wanted}
+    keys = {u: party_key(u) for u in uniques if u}
+    wanted_keys = {w: party_key(w) for w in wanted}
     missing = [w for w, k in wanted_keys.items() if k not in set(keys.values())]
     if missing:
         close = {w: difflib.get_close_matches(w, [u for u in uniques if u], n=3) for w in missing}
@@ -353,12 +345,12 @@ def _matches(column: pd.Series, wanted: tuple[str, ...], role: str, path: str) -
 
 
 def _any_side(frame: pd.DataFrame, wanted: tuple[str, ...], path: str) -> np.ndarray:
-    keys = {w: _key(w) for w in wanted}
+    keys = {w: party_key(w) for w in wanted}
     masks = []
     seen: set[str] = set()
     for col in ("recipient", "supplier"):
         values = frame[col].astype("string").fillna("")
-        mapping = {u: _key(u) for u in pd.unique(values.to_numpy(dtype=object)) if u}
+        mapping = {u: party_key(u) for u in pd.unique(values.to_numpy(dtype=object)) if u}
         seen |= set(mapping.values())
         hit = {u for u, k in mapping.items() if k in set(keys.values())}
         masks.append(values.isin(hit).to_numpy(dtype=bool))
@@ -384,12 +376,13 @@ def _in_window(years: pd.Series, window: tuple[int | None, int | None]) -> np.nd
 
 
 def _select_register(src, flt: _Filter) -> tuple[np.ndarray, int, int]:
-    from arms.readers import parse_delivery_years, read_deliveries, read_trade_register
+    from arms.readers import parse_delivery_years, read_any
 
     info = src.info
     path = info.path
-    # V2 rows are the records (one line each); read them as such, not grouped into deals.
-    frame = read_deliveries(path) if info.variant == "V2" else read_trade_register(path)
+    # Each file as it is: a V1 row is a deal, a V2 row a deal's delivery year (one line each,
+    # not grouped into deals), so every frame row is one record of the file.
+    frame = read_any(path)
     mask = np.ones(len(frame), dtype=bool)
     if flt.recipients:
         mask &= _matches(frame["recipient"], flt.recipients, "recipient", path)

@@ -25,6 +25,8 @@ from typing import Any
 
 import pandas as pd
 
+from arms import dates, entities
+
 __all__ = [
     "CAVEATS",
     "KeyFacts",
@@ -74,9 +76,6 @@ CAVEATS: tuple[str, ...] = (
     "**Cite the release.** SIPRI revises its data every year: cite *SIPRI Arms Transfers "
     "Database* with the date the data were generated.",
 )
-
-_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
-
 
 # --------------------------------------------------------------------------------------------
 # formatting
@@ -140,9 +139,9 @@ def generated_date(frame_or_value: Any) -> str | None:
 
     Parameters
     ----------
-    frame_or_value : pandas.DataFrame or str or None
+    frame_or_value : pandas.DataFrame or str or datetime.date or None
         A frame with ``attrs["source"]["generated"]``, or the date itself (ISO or as SIPRI
-        writes it).
+        writes it); formatted by :func:`arms.dates.generated_date`.
 
     Examples
     --------
@@ -152,12 +151,14 @@ def generated_date(frame_or_value: Any) -> str | None:
     value = frame_or_value
     if isinstance(value, pd.DataFrame):
         value = (value.attrs.get("source") or {}).get("generated")
-    if value is None or value is pd.NA or str(value).strip() == "":
-        return None
-    stamp = pd.to_datetime(str(value), errors="coerce")
-    if pd.isna(stamp):
-        return str(value)
-    return f"{stamp.day} {_MONTHS[stamp.month - 1]} {stamp.year}"
+    return dates.generated_date(value)
+
+
+def _named(values: pd.Series, name: str) -> pd.Series:
+    """Return a mask of the values that name the same party as ``name`` (any spelling)."""
+    want = entities.party_key(name)
+    hits = [v for v in values.dropna().unique() if entities.party_key(v) == want]
+    return values.isin(hits).fillna(False).astype(bool)
 
 
 def _list(items: list[str]) -> str:
@@ -413,8 +414,9 @@ def overtake(table: pd.DataFrame, a: str = "Israel", b: str = "Russia") -> dict:
     ('overtook', 2016, 2015)
     """
     unit = "period" if "period" in table.columns else "year"
-    names = {str(n).casefold(): n for n in table["supplier"].dropna().unique()}
-    col_a, col_b = names.get(a.casefold(), a), names.get(b.casefold(), b)
+    names = {entities.party_key(n): n for n in table["supplier"].dropna().unique()}
+    col_a = names.get(entities.party_key(a), a)
+    col_b = names.get(entities.party_key(b), b)
     order = list(dict.fromkeys(table[unit].tolist()))
     pivot = table.pivot_table(index=unit, columns="supplier", values="tiv", aggfunc="sum")
     pivot = pivot.reindex(order).astype(float).fillna(0.0)
@@ -523,8 +525,7 @@ def share_of_sentence(shares: pd.DataFrame, supplier: str) -> str:
     start, end = a.get("start"), a.get("end")
     five = start is not None and end is not None and int(end) - int(start) == 4
     span = f"In {_window_label(start, end)}" if five or start == end else f"From {start} to {end}"
-    names = shares["supplier"].astype("string").str.casefold()
-    mine = shares.loc[names.eq(supplier.casefold()).fillna(False).astype(bool)]
+    mine = shares.loc[_named(shares["supplier"], supplier)]
     if mine.empty or not _num(mine["tiv"].iloc[0]):
         return f"{span}, no deliveries from {supplier} to {who} are recorded in these data."
     row = mine.iloc[0]
@@ -593,7 +594,7 @@ def _group_rows(yearly: pd.DataFrame, group: str | None) -> pd.DataFrame:
     columns = [c for c in yearly.columns if c not in ("year", "tiv", "tiv_estimated")]
     mask = pd.Series(False, index=yearly.index)
     for col in columns:
-        mask |= yearly[col].astype("string").str.casefold().eq(group.casefold()).fillna(False)
+        mask |= _named(yearly[col], group)
     return yearly.loc[mask]
 
 
@@ -627,7 +628,7 @@ def last_delivery_sentence(
     mask = pd.Series(True, index=yearly.index)
     for col, name in (("supplier", supplier), ("recipient", recipient)):
         if col in yearly.columns:
-            mask &= yearly[col].astype("string").str.casefold().eq(name.casefold()).fillna(False)
+            mask &= _named(yearly[col], name)
     data = yearly.loc[mask]
     years = data.loc[data["tiv"].astype("Float64").fillna(0) > 0, "year"].astype(int)
     if through is None:

@@ -23,9 +23,7 @@ The drawn artists carry ``gid`` strings (``"Israel|2016"``, ``"Israel|2016|estim
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import logging
-import re
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -45,6 +43,8 @@ from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
 from matplotlib.text import Text
 from matplotlib.transforms import blended_transform_factory
+
+from arms.dates import generated_date
 
 log = logging.getLogger(__name__)
 
@@ -167,12 +167,6 @@ HOUSE_STYLE: Mapping[str, Any] = MappingProxyType(
 
 _HATCH = "///"
 _NOTE_GID = "arms-source-note"
-# "13 Apr 2024 3:54:15 PM" -> "13 Apr 2024": the clock time is noise in a citation
-_CLOCK = re.compile(r"\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?$")
-# "2025-01-03T21:16:02", "2023-12-11": how the readers store attrs["source"]["generated"]
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ].*)?$")
-# English month abbreviations, whatever the locale (strftime's %b follows the locale)
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _HAS_HATCHCOLOR = hasattr(Patch, "set_hatchcolor")  # matplotlib >= 3.10
 
 
@@ -1525,33 +1519,11 @@ def _generated(frame: pd.DataFrame, generated: object) -> object:
 
 
 def _format_generated(generated: object) -> str | None:
-    if generated is None:
-        return None
-    with contextlib.suppress(TypeError, ValueError):
-        if pd.isna(generated):
-            return None
-    if isinstance(generated, dt.datetime | dt.date | pd.Timestamp):
-        return _day(generated)
-    # _generated joins the stamps of several sources with "; "
-    parts = (_format_stamp(part) for part in str(generated).split(";"))
-    return "; ".join(part for part in parts if part) or None
-
-
-def _format_stamp(text: str) -> str:
-    """One generated stamp as ``3 Jan 2025``; text that is not a date is kept as given."""
-    text = text.strip()
-    if _ISO_DATE.match(text):
-        with contextlib.suppress(ValueError):
-            return _day(dt.datetime.fromisoformat(text))
-    text = _CLOCK.sub("", text).strip()
-    for fmt in ("%d %b %Y", "%d %B %Y"):
-        with contextlib.suppress(ValueError):
-            return _day(dt.datetime.strptime(text, fmt))
-    return text
-
-
-def _day(when: dt.date) -> str:
-    return f"{when.day} {_MONTHS[when.month - 1]} {when.year}"
+    """Return the stamp(s) as :func:`arms.dates.generated_date` writes them (``;`` joins)."""
+    if isinstance(generated, str):  # _generated joins the stamps of several sources with "; "
+        parts = (generated_date(part) for part in generated.split(";"))
+        return "; ".join(part for part in parts if part) or None
+    return generated_date(generated)
 
 
 def _default_title(frame: pd.DataFrame, template: str) -> str:

@@ -52,6 +52,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from arms import paths
+from arms.dates import generated_date
 from arms.errors import ArmsError
 
 log = logging.getLogger(__name__)
@@ -585,6 +586,9 @@ def clean_html(html: str) -> str:
     styles (as pandas writes them) and embedded ``data:image`` pictures stay; ``<script>``,
     ``<iframe>``, event handlers (``onerror=``) and ``javascript:`` links do not run: a
     disallowed tag is escaped, so ``<script>`` in a weapon name reads as ``<script>``.
+    Nothing is loaded from elsewhere: an ``<img>`` keeps its ``src`` only for a ``data:image``
+    URI, and a ``<style>`` element is dropped unless its CSS is plain rules (no ``@import``,
+    ``url()``, ``expression()`` or other functions beyond colours and ``calc()``).
 
     Parameters
     ----------
@@ -601,7 +605,9 @@ def clean_html(html: str) -> str:
     >>> clean_html('<p>Harop <script>alert(1)</script></p>')
     '<p>Harop &lt;script&gt;alert(1)&lt;/script&gt;</p>'
     >>> clean_html('<img src="x" onerror="alert(1)">')
-    '<img src="x">'
+    '<img>'
+    >>> clean_html('<style>@import url(http://evil.example/x.css)</style><p>x</p>')
+    '<p>x</p>'
     """
     return _cleaner().clean(html.decode() if isinstance(html, bytes) else str(html))
 
@@ -634,9 +640,53 @@ def _allowed_attribute(tag: str, name: str, value: str) -> bool:
         return False
     if tag == "a" and name == "href":
         return not value.strip().lower().startswith("data:")
-    if tag == "img" and name == "src" and value.strip().lower().startswith("data:"):
+    if tag == "img" and name == "src":  # embedded pictures only: a page loads nothing
         return value.strip().lower().startswith("data:image/")
     return True
+
+
+# CSS functions a table style may use; anything else (url(), image-set(), expression()...)
+# could load a resource or run code, and drops the whole <style> element
+_CSS_FUNCTIONS = frozenset(
+    "rgb rgba hsl hsla calc var min max clamp not is where nth-child nth-of-type "
+    "nth-last-child nth-last-of-type".split()
+)
+_CSS_FUNCTION = re.compile(r"([\w-]*)\s*\(")
+_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.S)
+
+
+def _safe_css(text: str) -> bool:
+    """Return whether a ``<style>`` element's text loads nothing and runs nothing."""
+    css = _CSS_COMMENT.sub("", text).casefold()
+    if "@import" in css or "\\" in css or "<" in css or "javascript:" in css:
+        return False
+    return all(name in _CSS_FUNCTIONS for name in _CSS_FUNCTION.findall(css))
+
+
+def _style_filter():
+    from bleach.html5lib_shim import Filter
+
+    class StyleFilter(Filter):
+        """Drop ``<style>`` elements whose CSS is not :func:`_safe_css` (pandas' CSS stays)."""
+
+        def __iter__(self):
+            held = None  # the tokens of an open <style> element
+            for token in super().__iter__():
+                if held is None:
+                    if token["type"] == "StartTag" and token["name"] == "style":
+                        held = [token]
+                    else:
+                        yield token
+                    continue
+                held.append(token)
+                if token["type"] == "EndTag" and token["name"] == "style":
+                    text = "".join(str(t.get("data", "")) for t in held[1:-1])
+                    if _safe_css(text):
+                        yield from held
+                    held = None
+            # an unclosed <style> (html5lib closes them, but be safe) is dropped
+
+    return StyleFilter
 
 
 def _cleaner():
@@ -651,6 +701,7 @@ def _cleaner():
             protocols={"http", "https", "mailto", "data"},
             strip=False,
             strip_comments=True,
+            filters=[_style_filter()],
             css_sanitizer=CSSSanitizer(
                 allowed_css_properties=ALLOWED_CSS_PROPERTIES
                 | {"max-width", "min-width", "max-height", "overflow", "white-space", "display"}
@@ -1086,8 +1137,10 @@ def _load_tables(pages: Sequence[PageResult]) -> dict[str, Any]:
 
 def _citation(data_files: Iterable[Mapping]) -> str:
     """Return the citation with the data's generated date(s)."""
-    generated = sorted({str(r["generated"])[:10] for r in data_files if r.get("generated")})
-    return CITATION + (f" (data generated {', '.join(generated)})." if generated else ".")
+    stamps = {str(r["generated"]) for r in data_files if r.get("generated")}
+    days = dict.fromkeys(generated_date(s) for s in sorted(stamps))  # in date order, once each
+    text = ", ".join(d for d in days if d)
+    return CITATION + (f" (data generated {text})." if text else ".")
 
 
 def _href(path: Path, base: Path) -> str:
@@ -1157,7 +1210,9 @@ def _write_index(result: ReportResult, *, title: str, data: Path | None, any_pdf
         workbook_href=_href(result.workbook, out) if result.workbook else "",
         workbook_name=WORKBOOK_NAME,
         index_pdf_href="index.pdf" if any_pdf else "",
-        data_files=result.data_files,
+        data_files=[
+            {**row, "generated": generated_date(row.get("generated"))} for row in result.data_files
+        ],
         data_location=str(data) if data is not None else "(none)",
     )
     result.index.write_text(html, encoding="utf-8")

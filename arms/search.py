@@ -171,12 +171,6 @@ def _squash(text) -> str:
     return _PUNCT.sub("", str(text).casefold())
 
 
-def _party_key(name) -> str:
-    """Return a comparison key that joins SIPRI's spellings of a party."""
-    hit = entities.lookup(name)
-    return entities._key(hit[0] if hit else name)
-
-
 def find_deals(
     deals: pd.DataFrame,
     text: str,
@@ -244,9 +238,9 @@ def find_deals(
             continue
         if col not in deals.columns:
             raise ValueError(f"frame has no {col!r} column to filter on")
-        target = _party_key(wanted)
+        target = entities.party_key(wanted)
         values = deals[col].astype("string")
-        keys = {v: _party_key(v) for v in values.dropna().unique()}
+        keys = {v: entities.party_key(v) for v in values.dropna().unique()}
         keep &= values.map(keys, na_action="ignore").eq(target).fillna(False).astype(bool)
 
     hits = {}

@@ -81,6 +81,8 @@ def test_human_output(export, capsys):
     assert "Armenia, deliveries 2019-2019: 80.0 million TIV (SIPRI's per-year figures)" in text
     assert "Russia" in text and "100.0%" in text
     assert "Source: SIPRI Arms Transfers Database" in text
+    assert "data generated 3 Jan 2025;" in text  # the date for people, not the ISO stamp
+    assert "2025-01-03" not in text
 
 
 def test_no_deliveries_in_window(export, capsys):

@@ -242,3 +242,43 @@ def test_every_party_name_in_shared_files_maps(name):
     for col, v in coverage.items():
         assert v["mapped"] == v["names"], f"{name}: unmapped {col} names"
     harmonize(frame)  # and the strict default does not raise
+
+
+def test_name_key_folds_case_accents_and_spaces_but_keeps_sipri_markers():
+    assert entities.name_key("  Unknown \t recipient(s) ") == "unknown recipient(s)"
+    assert entities.name_key("Türkiye") == entities.name_key("TURKIYE") == "turkiye"
+    assert entities.name_key("Côte d'Ivoire") == "cote d'ivoire"
+    # the crosswalk tells NATO (SIPRI's aggregate) from NATO** (the organisation)
+    assert entities.name_key("NATO") != entities.name_key("NATO**")
+    assert lookup("NATO")[0] != lookup("nato**")[0]
+    assert lookup("Hezbollah (Lebanon)*") == lookup("hezbollah (lebanon)")
+    assert lookup("TÜRKEY") == lookup("Turkey")  # accents do not matter to the crosswalk
+
+
+def test_party_key_joins_spellings_and_canonical_names():
+    assert entities.party_key("Turkey") == entities.party_key("Türkiye") == "turkiye"
+    assert entities.party_key("Libya HoR*") == entities.party_key(
+        "House of Representatives (Libya)"
+    )
+    assert entities.party_key("Czech Republic") == entities.party_key("czechia")
+    assert entities.party_key("Atlantis") == "atlantis"  # unknown: its own key
+
+
+def test_a_name_matches_the_same_way_everywhere():
+    """arms shares (analysis), arms deals (search), arms extract and the notebooks agree."""
+    from arms import analysis, excerpt, narrative, search
+
+    deals = pd.DataFrame(
+        {
+            "supplier": ["Turkey", "Israel"],
+            "recipient": ["Azerbaijan", "Azerbaijan"],
+            "designation": ["Bayraktar TB2", "Harop"],
+        }
+    )
+    for name in ("Turkiye", "TÜRKIYE", " turkey "):
+        assert analysis._match_one(deals, "supplier", name).tolist() == [True, False]
+        found = search.find_deals(deals, "TB2", supplier=name)
+        assert found["designation"].tolist() == ["Bayraktar TB2"]
+        assert narrative._named(deals["supplier"], name).tolist() == [True, False]
+        mask = excerpt._matches(deals["supplier"], (name,), "supplier", "x.csv")
+        assert mask.tolist() == [True, False]

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from arms import analysis, bundle, narrative
+from arms import analysis, bundle, narrative, readers
 from arms.errors import ArmsError
 from arms.paths import SIPRI_DIR
 
@@ -196,6 +196,10 @@ def test_share_of_sentence_and_ranks():
     )
     assert "2nd largest" in narrative.share_of_sentence(s, "Israel")
     assert "no deliveries from Spain" in narrative.share_of_sentence(s, "Spain")
+    t = s.assign(supplier=["Russia", "Turkiye"])  # any spelling of a party finds it
+    assert t.attrs == s.attrs
+    assert "Turkiye supplied 20%" in narrative.share_of_sentence(t, "Turkey")
+    assert narrative.share_of_sentence(t, "TÜRKIYE") == narrative.share_of_sentence(t, "Turkey")
 
 
 def test_customer_sentence_without_deliveries():
@@ -390,6 +394,20 @@ def test_describe_finds_files_by_content(folder):
     files = bundle.bundled_files(folder)
     assert files["register"].name == "new-register.csv"
     assert files["imports"].name == "imports.csv"
+
+
+def test_describe_skips_what_is_not_sipri_but_not_a_reader_bug(folder, monkeypatch):
+    (folder / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\xff")
+    assert "picture.png" not in set(bundle.describe(folder)["name"])  # nor README.md
+    assert bundle.describe(folder)["generated"].tolist()[0] == "2025-01-03"
+
+    def broken(path, *, errors="raise"):
+        raise ValueError("a bug in a reader")
+
+    monkeypatch.setattr(readers, "read_any", broken)
+    bundle._classify.cache_clear()  # read the files again
+    with pytest.raises(ValueError, match="a bug in a reader"):
+        bundle.describe(folder)
 
 
 def test_data_overrides_its_role(folder, tmp_path_factory):

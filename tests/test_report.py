@@ -239,15 +239,16 @@ def test_workbook_has_every_table(built):
 def test_index_shows_provenance_citation_caveat_and_key_figures(built):
     result = built["result"]
     index = text(result.index)
-    assert "search_register.csv" in index and "2024-01-01" in index
+    assert "search_register.csv" in index and "<td>1 Jan 2024</td>" in index  # provenance row
     assert [row["variant"] for row in result.data_files] == ["V1"]
-    assert "SIPRI Arms Transfers Database" in index and "(data generated 2024-01-01)" in index
+    assert [str(row["generated"])[:10] for row in result.data_files] == ["2024-01-01"]
+    assert "SIPRI Arms Transfers Database" in index and "(data generated 1 Jan 2024)" in index
     assert "not US$" in index and "trend-indicator values" in index
     assert "Israel share, 2016-20" in index and "69.2" in index and "% of TIV" in index
     assert "Azerbaijan imports" in index and "1,234,567" in index
     for p in result.pages:
         assert f'href="{p.slug}.html"' in index
-        assert "Arms Transfers Database" in text(p.html) and "(data generated 2024-01-01)" in text(
+        assert "Arms Transfers Database" in text(p.html) and "(data generated 1 Jan 2024)" in text(
             p.html
         )
 
@@ -481,6 +482,52 @@ def test_clean_html_keeps_tables_and_pictures():
     assert report.clean_html('<a href="javascript:alert(1)">x</a>') == "<a>x</a>"
     assert report.clean_html('<a href="data:text/html,x">x</a>') == "<a>x</a>"
     assert report.clean_html('<iframe src="x"></iframe>').startswith("&lt;iframe")
+
+
+def test_clean_html_keeps_pandas_and_styler_css():
+    frame = pd.DataFrame({"tiv": [1.5, 2.5]}, index=["Israel", "Russia"])
+    for html in (frame._repr_html_(), frame.style.background_gradient().to_html()):
+        assert "<style" in html
+        cleaned = report.clean_html(html)
+        assert cleaned.count("<style") == html.count("<style")
+        assert "vertical-align" in cleaned or "background-color" in cleaned
+    rgb = "<style>td { color: rgb(1, 2, 3); width: calc(100% - 2em); }</style>"
+    assert report.clean_html(rgb) == rgb
+
+
+@pytest.mark.parametrize(
+    "css",
+    [
+        "@import url(http://evil.example/x.css);",
+        '@IMPORT "http://evil.example/x.css";',
+        "td { background: url(http://evil.example/x.png) }",
+        "td { background: URL ( 'http://evil.example/x.png' ) }",
+        'td { background-image: image-set("http://evil.example/x.png" 1x) }',
+        "td { width: expression(alert(1)) }",
+        r"td { background: u\72l(http://evil.example/x.png) }",  # a CSS escape for "r"
+        "@im/**/port 'http://evil.example/x.css';",
+    ],
+)
+def test_clean_html_drops_style_that_loads_or_runs(css):
+    cleaned = report.clean_html(f"<style>{css}</style><p>kept</p>")
+    assert cleaned == "<p>kept</p>"
+    nested = report.clean_html(f"<div><style scoped>{css}</style>x</div>")
+    assert "evil" not in nested and "expression" not in nested and nested == "<div>x</div>"
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "http://evil.example/x.png",
+        "https://evil.example/x.png",
+        "//evil.example/x.png",
+        "x.png",
+        "data:text/html,<script>alert(1)</script>",
+        "javascript:alert(1)",
+    ],
+)
+def test_clean_html_keeps_only_embedded_pictures(src):
+    assert report.clean_html(f'<img src="{src}" alt="x">') == '<img alt="x">'
 
 
 def test_plan_passes_data_as_dir_or_file(tmp_path):

@@ -1,0 +1,68 @@
+"""Tests of arms.dates: one way to write SIPRI's "data generated" stamp for people."""
+
+from __future__ import annotations
+
+import datetime as dt
+import locale
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from arms.dates import generated_date
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ("2025-01-03T21:16:02", "3 Jan 2025"),  # how the readers store it
+        ("2023-12-11", "11 Dec 2023"),
+        ("2024-10-13 14:20:11", "13 Oct 2024"),
+        ("13 Apr 2024 3:54:15 PM", "13 Apr 2024"),  # SIPRI's own text
+        ("Data generated: 13 Apr 2024 3:54:15 PM", "13 Apr 2024"),
+        ("data generated:3 Jan 2025 9:16:02 PM", "3 Jan 2025"),
+        ("11 December 2023", "11 Dec 2023"),
+        ("1 Sept 2022", "1 Sep 2022"),
+        ("17-09-2022", "17 Sep 2022"),  # the legacy day-first form
+        ("  13 Apr 2024  ", "13 Apr 2024"),
+        (dt.date(2024, 4, 13), "13 Apr 2024"),
+        (dt.datetime(2025, 1, 3, 21, 16, 2), "3 Jan 2025"),
+        (pd.Timestamp("2025-01-03T21:16:02"), "3 Jan 2025"),
+        (np.datetime64("2023-12-11"), "11 Dec 2023"),
+    ],
+)
+def test_dates_for_people(value, text):
+    assert generated_date(value) == text
+
+
+@pytest.mark.parametrize("value", [None, pd.NA, pd.NaT, float("nan"), np.nan, "", "   "])
+def test_missing_is_none(value):
+    assert generated_date(value) is None
+
+
+def test_text_that_is_not_a_date_is_kept():
+    assert generated_date("spring release") == "spring release"
+    assert generated_date("31 Feb 2024") == "31 Feb 2024"
+
+
+def test_months_are_english_whatever_the_locale():
+    try:
+        old = locale.setlocale(locale.LC_TIME)
+        locale.setlocale(locale.LC_TIME, "de_DE.UTF-8")
+    except locale.Error:
+        pytest.skip("no German locale")
+    try:
+        assert generated_date("2024-03-01") == "1 Mar 2024"
+        assert generated_date("1 Mar 2024") == "1 Mar 2024"
+    finally:
+        locale.setlocale(locale.LC_TIME, old)
+
+
+def test_every_place_writes_the_same_date():
+    from arms import narrative, plotting
+
+    frame = pd.DataFrame()
+    frame.attrs["source"] = {"generated": "2025-01-03T21:16:02"}
+    assert narrative.generated_date(frame) == "3 Jan 2025"
+    assert narrative.citation(frame).endswith("data generated 3 Jan 2025.")
+    assert plotting.source_note("2025-01-03T21:16:02").endswith("data generated 3 Jan 2025")
