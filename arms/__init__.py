@@ -40,6 +40,9 @@ _EXPORTS: dict[str, str | None] = {
     # entities, categories, search
     "harmonize": "entities",
     "canonical_name": "entities",
+    "name_key": "entities",
+    "party_key": "entities",
+    "generated_date": "dates",
     "entity_table": "entities",
     "categorize": "categories",
     "category_table": "categories",
