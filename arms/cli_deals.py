@@ -1,18 +1,32 @@
 """``arms deals PATH --search TEXT``: find deals by weapon name in a SIPRI export.
 
-JSON output (``--json``): ``{"search": ..., "recipient": ..., "supplier": ..., "matches":
-[...]}`` where each match is a deal record with the canonical column names of the deals
-frame, ``delivery_years`` as a list of ints, ``<NA>`` as ``null``, and ``matched_in``.
+JSON output (``--json``): ``{"search": ..., "recipient": ..., "supplier": ..., "searched":
+[...], "matches": [...]}`` where ``searched`` lists the columns the file has data in
+(``designation``, ``description``, ``comments``) and each match is a deal record with the
+canonical column names of the deals frame, ``delivery_years`` as a list of ints, ``<NA>`` as
+``null``, and ``matched_in``.
+
+Deliveries and JSON exports have no Comments column, so only designations and descriptions
+are searched there; the command then prints :data:`NO_COMMENTS_NOTE` on stderr (in both
+human and JSON modes).
 """
 
 from __future__ import annotations
 
 import math
 import re
+import sys
 
 import pandas as pd
 
-__all__ = ["register", "records"]
+__all__ = ["NO_COMMENTS_NOTE", "register", "records"]
+
+#: Printed on stderr when the file has no comments to search.
+NO_COMMENTS_NOTE = (
+    "note: this file has no Comments column (deliveries/JSON exports); searched designations "
+    "and descriptions only — a deal named differently in its designation (e.g. the Su-30SM, "
+    "filed as Su-30K) is only found through a trade register's comments"
+)
 
 _YEAR = re.compile(r"\b(\d{4})\b")
 _RANGE = re.compile(r"^\s*(\d{4})\s*-\s*(\d{4})\s*$")
@@ -37,7 +51,8 @@ def register(subparsers) -> None:
         description=(
             "Search a SIPRI trade register (or deliveries export) for deals whose "
             "designation, description or comments mention TEXT, ignoring case, spaces "
-            "and punctuation (Su-30SM = su30sm = 'Su 30 SM')."
+            "and punctuation (Su-30SM = su30sm = 'Su 30 SM'). Deliveries and JSON exports "
+            "have no comments, so only designations and descriptions are searched there."
         ),
     )
     parser.add_argument("path", metavar="PATH", help="a SIPRI export file")
@@ -113,10 +128,12 @@ def _run(args) -> int:
         from arms.errors import ArmsError
 
         raise ArmsError(str(exc)) from exc
+    searched = list(matches.attrs.get("searched", []))
     payload = {
         "search": args.search,
         "recipient": args.recipient,
         "supplier": args.supplier,
+        "searched": searched,
         "matches": records(matches),
     }
 
@@ -129,4 +146,7 @@ def _run(args) -> int:
         print(f"\n{len(matches)} deal(s) match {args.search!r}")
 
     emit(payload, as_json=args.json, human=human)
+    if "comments" not in searched:
+        sys.stdout.flush()  # so the note follows the result on a terminal
+        print(f"arms deals: {NO_COMMENTS_NOTE}", file=sys.stderr)
     return 0

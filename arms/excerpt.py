@@ -518,8 +518,9 @@ def register(subparsers) -> None:
         description=(
             "Write the records of a SIPRI export (V1 trade register, V2 deliveries, V3 TIV "
             "table) that match the filter to a new file in the same format, byte for byte, "
-            "with one preamble line describing the extract. Names in one option are "
-            "alternatives; different options must all match. A table keeps its total rows."
+            "with one preamble line describing the extract. Names given to one option "
+            "(--recipient Armenia Azerbaijan, or --recipient repeated) are alternatives; "
+            "different options must all match. A table keeps its total rows."
         ),
     )
     parser.add_argument("source", metavar="SOURCE", help="the SIPRI export to take records from")
@@ -527,17 +528,30 @@ def register(subparsers) -> None:
         "-o", "--output", required=True, metavar="DEST", help="the extract file to write"
     )
     parser.add_argument(
-        "--recipient", action="append", default=None, metavar="NAME", help="keep this recipient"
+        "--recipient",
+        action="extend",
+        nargs="+",
+        default=None,
+        metavar="NAME",
+        help="keep these recipient(s); several names and/or repeated options "
+        "(--recipient Armenia Azerbaijan = --recipient Armenia --recipient Azerbaijan)",
     )
     parser.add_argument(
-        "--supplier", action="append", default=None, metavar="NAME", help="keep this supplier"
+        "--supplier",
+        action="extend",
+        nargs="+",
+        default=None,
+        metavar="NAME",
+        help="keep these supplier(s); several names and/or repeated options",
     )
     parser.add_argument(
         "--entity",
-        action="append",
+        action="extend",
+        nargs="+",
         default=None,
         metavar="NAME",
-        help="keep records with this party on either side (a table: this row)",
+        help="keep records with one of these parties on either side (a table: these rows); "
+        "several names and/or repeated options",
     )
     parser.add_argument(
         "--from",

@@ -557,64 +557,49 @@ def _catalog(client: _Client, cache: _Cache, max_year: int) -> list[dict[str, An
     return entries
 
 
-def _canonical(name: str) -> str | None:
-    """Return the crosswalk's canonical name, or None when it is missing or does not know."""
-    try:
-        from arms.entities import canonical_name
-    except ImportError:
-        return None
-    try:
-        result = canonical_name(name)
-    except (LookupError, ValueError):  # UnknownEntityError is a KeyError
-        return None
-    return result if isinstance(result, str) else None
-
-
 def _resolve(names: Sequence[str], catalog: list[dict[str, Any]], role: str) -> list[int]:
     """Return the catalog ids of ``names``; raise one error listing every unknown name.
 
-    A name matches a catalog entry, in this order: exactly; ignoring case; through the
-    entity crosswalk, when the name and the entry have the same canonical name (so
-    ``Turkey`` finds ``Turkiye`` and ``Libya HoR*`` finds whatever SIPRI calls that party
-    now). Without the crosswalk only the first two apply.
+    Names are compared the way every other part of :mod:`arms` compares them. A name
+    matches a catalog entry, in this order: exactly; by :func:`arms.entities.name_key`
+    (case, accents and spacing ignored: `` armenia`` finds ``Armenia``); by
+    :func:`arms.entities.party_key`, i.e. through the entity crosswalk, when the name and the
+    entry are spellings of one party (``Turkey`` finds ``Turkiye`` and ``Libya HoR*`` finds
+    whatever SIPRI calls that party now).
     """
+    from arms.entities import name_key, party_key
+
     # Prefer live entries when a name also has a deleted one.
     entries = sorted(catalog, key=lambda e: bool(e.get("deleted")))
     exact: dict[str, int] = {}
-    folded: dict[str, int] = {}
+    by_name: dict[str, int] = {}
     for entry in entries:
         name = entry["Name"].strip()
         exact.setdefault(name, entry["EntityId"])
-        folded.setdefault(name.casefold(), entry["EntityId"])
-    by_canonical: dict[str, int] | None = None  # built only when needed
+        by_name.setdefault(name_key(name), entry["EntityId"])
+    by_party: dict[str, int] | None = None  # built only when needed
 
     ids: list[int] = []
     unknown: list[str] = []
     for raw in names:
         name = raw.strip()
-        found = exact.get(name, folded.get(name.casefold()))
+        found = exact.get(name, by_name.get(name_key(name)))
         if found is None:
-            canonical = _canonical(name)
-            if canonical is not None:
-                if by_canonical is None:
-                    by_canonical = {}
-                    for entry in entries:
-                        key = _canonical(entry["Name"].strip())
-                        if key is not None:
-                            by_canonical.setdefault(key.casefold(), entry["EntityId"])
-                found = folded.get(canonical.casefold(), by_canonical.get(canonical.casefold()))
+            if by_party is None:
+                by_party = {}
+                for entry in entries:
+                    by_party.setdefault(party_key(entry["Name"].strip()), entry["EntityId"])
+            found = by_party.get(party_key(name))
         if found is None:
             unknown.append(raw)
         elif found not in ids:
             ids.append(found)
     if unknown:
-        by_fold = {n.casefold(): n for n in sorted(exact)}
+        by_key = {name_key(n): n for n in sorted(exact)}
         parts = []
         for name in unknown:
-            close = difflib.get_close_matches(
-                name.strip().casefold(), list(by_fold), n=4, cutoff=0.6
-            )
-            hint = ", ".join(by_fold[c] for c in close) if close else "no close match"
+            close = difflib.get_close_matches(name_key(name), list(by_key), n=4, cutoff=0.6)
+            hint = ", ".join(by_key[c] for c in close) if close else "no close match"
             parts.append(f"{name!r} (did you mean: {hint}?)")
         raise FetchError(f"unknown {role} name(s) in the SIPRI catalog: " + "; ".join(parts))
     return ids

@@ -21,7 +21,14 @@ import pandas as pd
 
 from arms import entities
 
-__all__ = ["DEAL_VALUE_COLUMNS", "SEARCH_COLUMNS", "deal_values", "find_deals", "parse_deal_value"]
+__all__ = [
+    "DEAL_VALUE_COLUMNS",
+    "SEARCH_COLUMNS",
+    "deal_values",
+    "find_deals",
+    "parse_deal_value",
+    "searched_columns",
+]
 
 #: Columns :func:`find_deals` looks in, in the order ``matched_in`` lists them.
 SEARCH_COLUMNS = ("designation", "description", "comments")
@@ -200,7 +207,11 @@ def find_deals(
         The matching rows (a new frame, index reset, ``attrs`` kept) with a ``matched_in``
         column (``string``): the searched columns that matched, comma-separated in the order
         designation, description, comments (e.g. ``"comments"`` or
-        ``"designation,comments"``).
+        ``"designation,comments"``). ``attrs["searched"]`` lists the searched columns the
+        frame actually has data in (present and not all missing), in that order: a
+        deliveries or JSON export has no Comments, so it gives
+        ``["designation", "description"]`` and a deal named only in its comments (the
+        Su-30SM, filed as ``Su-30K``) cannot be found there.
 
     Raises
     ------
@@ -220,6 +231,10 @@ def find_deals(
     0      Su-30K   comments
     >>> find_deals(deals, "tb2", supplier="Turkey")["recipient"].tolist()
     ['Azerbaijan', 'Ukraine']
+    >>> find_deals(deals, "tb2").attrs["searched"]
+    ['designation', 'description', 'comments']
+    >>> find_deals(deals.assign(comments=None), "Su 30 SM").attrs["searched"]
+    ['designation', 'description']
     """
     if not isinstance(deals, pd.DataFrame):
         raise TypeError(f"deals must be a pandas DataFrame, not {type(deals).__name__}")
@@ -247,7 +262,8 @@ def find_deals(
     for col in columns:
         values = deals[col].astype("string")
         squashed = {v: needle in _squash(v) for v in values.dropna().unique()}
-        hits[col] = values.map(squashed, na_action="ignore").fillna(False).astype(bool) & keep
+        found = values.map(squashed, na_action="ignore").astype("boolean")
+        hits[col] = found.fillna(False).astype(bool) & keep
     hit_frame = pd.DataFrame(hits, index=deals.index)
     any_hit = hit_frame.any(axis=1)
     matched_in = [
@@ -258,4 +274,25 @@ def find_deals(
     out["matched_in"] = pd.Series(matched_in, index=out.index, dtype="string")
     out = out.reset_index(drop=True)
     out.attrs = dict(deals.attrs)
+    out.attrs["searched"] = searched_columns(deals)
     return out
+
+
+def searched_columns(frame: pd.DataFrame) -> list[str]:
+    """Return the columns of :data:`SEARCH_COLUMNS` that ``frame`` has data in.
+
+    A column counts when it is present and not entirely missing (a frame with no rows
+    counts every present column). Deliveries and JSON exports carry no Comments, so the
+    readers fill ``comments`` with ``<NA>``: such a frame gives
+    ``["designation", "description"]``.
+
+    Examples
+    --------
+    >>> searched_columns(pd.DataFrame({"designation": ["Su-30K"], "comments": [None]}))
+    ['designation']
+    """
+    return [
+        c
+        for c in SEARCH_COLUMNS
+        if c in frame.columns and (frame.empty or bool(frame[c].notna().any()))
+    ]

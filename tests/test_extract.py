@@ -317,6 +317,52 @@ def test_cli_json(tmp_path, capsys):
     )
 
 
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["--recipient", "Armenia", "Azerbaijan"],  # several names to one option, as in fetch
+        ["--recipient", "Armenia", "--recipient", "Azerbaijan"],  # repeated option
+        ["--recipient", "Armenia", "--recipient", "Azerbaijan", "Chile"],  # both
+    ],
+)
+def test_cli_several_names_per_option(tmp_path, capsys, names):
+    dest = tmp_path / "x.csv"
+    assert main(["extract", str(REGISTER), "-o", str(dest), *names, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    wanted = [n for n in names if not n.startswith("--")]
+    source = read_trade_register(REGISTER)
+    same_rows(read_trade_register(dest), deals_filter(source, recipients=wanted))
+    assert out["records_out"] == len(deals_filter(source, recipients=wanted)) > 0
+    line = dest.read_text(encoding="cp1252").splitlines()[11]
+    assert (
+        "arms extract extract_register.csv " + " ".join(f"--recipient {n}" for n in wanted) in line
+    )
+
+
+def test_cli_several_suppliers_and_entities(tmp_path, capsys):
+    dest = tmp_path / "s.csv"
+    argv = ["extract", str(REGISTER), "-o", str(dest), "--supplier", "Turkey", "Ukraine"]
+    assert main([*argv, "--recipient", "Azerbaijan", "--json"]) == 0
+    capsys.readouterr()
+    got = read_trade_register(dest)
+    assert set(got["supplier"]) <= {"Turkiye", "Ukraine"} and set(got["recipient"]) == {
+        "Azerbaijan"
+    }
+    one = extract(REGISTER, tmp_path / "one.csv", entities=["Azerbaijan", "Chile"])
+    argv = ["extract", str(REGISTER), "-o", str(tmp_path / "e.csv"), "--entity", "Azerbaijan"]
+    assert main([*argv, "Chile"]) == 0
+    capsys.readouterr()
+    same_rows(read_trade_register(tmp_path / "e.csv"), read_trade_register(one))
+
+
+def test_cli_help_mentions_several_names(capsys):
+    with pytest.raises(SystemExit):
+        main(["extract", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--recipient NAME [NAME ...]" in text
+    assert "--recipient Armenia Azerbaijan" in text
+
+
 def test_cli_human_and_errors(tmp_path, capsys):
     assert (
         main(

@@ -15,14 +15,13 @@ import json
 import sys
 import threading
 import time
-import types
 
 import pytest
 
 import arms
 from arms import fetch
 from arms.cli import main
-from arms.errors import FetchError, UnknownEntityError
+from arms.errors import FetchError
 
 # --------------------------------------------------------------------------------------
 # synthetic payloads (invented rows; preamble and header shaped like FORMATS.md §1-§3)
@@ -255,11 +254,6 @@ def waits(monkeypatch):
 
 
 @pytest.fixture
-def no_crosswalk(monkeypatch):
-    monkeypatch.setitem(sys.modules, "arms.entities", None)  # import raises ImportError
-
-
-@pytest.fixture
 def opts(backend, tmp_path):
     return {
         "api_url": backend.url,
@@ -362,24 +356,9 @@ def test_tiv_table_bodies(backend, opts, tmp_path, names, by, expected):
     assert bool(names) == bool(backend.calls("GET", COUNTRIES))  # catalog only when needed
 
 
-def test_aliases_resolve_through_the_entity_crosswalk(backend, opts, tmp_path, monkeypatch):
-    crosswalk = {
-        "Turkey": "Turkiye",
-        "Turkiye": "Turkiye",
-        # the crosswalk's canonical form is not the catalog's spelling here
-        "Libya HoR*": "House of Representatives (Libya)",
-        "House of Representatives (Libya)*": "House of Representatives (Libya)",
-    }
-
-    def canonical_name(name):
-        try:
-            return crosswalk[name]
-        except KeyError:
-            raise UnknownEntityError([name]) from None
-
-    module = types.ModuleType("arms.entities")
-    module.canonical_name = canonical_name
-    monkeypatch.setitem(sys.modules, "arms.entities", module)
+def test_aliases_resolve_through_the_entity_crosswalk(backend, opts, tmp_path):
+    # the packaged crosswalk: Turkey is Turkiye; Libya HoR* is the catalog's
+    # "House of Representatives (Libya)*", though no spelling of it is shared
     fetch.fetch_register(
         ["Armenia", "Libya HoR*"],
         "Turkey",
@@ -393,12 +372,28 @@ def test_aliases_resolve_through_the_entity_crosswalk(backend, opts, tmp_path, m
     assert filters[2] == _filter("Supplier", "contains", list_data=[103])
 
 
-def test_case_insensitive_match_without_crosswalk(backend, opts, tmp_path, no_crosswalk):
+def test_names_match_by_the_entities_name_key(backend, opts, tmp_path):
+    # case, accents and spacing are ignored, as everywhere in arms (arms.entities.name_key)
     fetch.fetch_register(
-        " armenia", "RUSSIA", first_year=2000, last_year=2001, output=tmp_path / "r.csv", **opts
+        [" armenia", "AZERBAIJAN"],
+        ["Türkiye", "  russia "],
+        first_year=2000,
+        last_year=2001,
+        output=tmp_path / "r.csv",
+        **opts,
     )
     filters = backend.calls("POST")[0].json()["filters"]
-    assert [f["listData"] for f in filters[1:3]] == [[101], [104]]
+    assert [f["listData"] for f in filters[1:3]] == [[101, 102], [103, 104]]
+
+
+def test_resolve_agrees_with_entities_keys():
+    from arms.entities import name_key, party_key
+
+    catalog = [{"EntityId": i, "Name": n} for i, n in enumerate(["Turkiye", "Cote d'Ivoire"])]
+    for query in ("turkey", "TÜRKIYE", " Turkiye ", "cote  d'ivoire", "Côte d'Ivoire"):
+        (found,) = fetch._resolve([query], catalog, "recipient")
+        name = catalog[found]["Name"]
+        assert name_key(query) == name_key(name) or party_key(query) == party_key(name)
 
 
 def test_unknown_names_fail_with_close_matches_and_send_nothing(backend, opts, tmp_path):

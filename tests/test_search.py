@@ -195,6 +195,64 @@ def test_cli_deals_human_and_errors(capsys):
     assert "no letters or digits" in capsys.readouterr().err
 
 
+def test_find_deals_records_searched_columns(deals):
+    assert find_deals(deals, "TB2").attrs["searched"] == ["designation", "description", "comments"]
+    no_comments = deals.assign(comments=pd.Series(pd.NA, index=deals.index, dtype="string"))
+    out = find_deals(no_comments, "Su-30SM")
+    assert out.empty
+    assert out.attrs["searched"] == ["designation", "description"]
+    assert find_deals(deals.drop(columns="comments"), "TB2").attrs["searched"] == [
+        "designation",
+        "description",
+    ]
+
+
+V2_DELIVERIES = DATA / "readers" / "v2-deliveries.csv"
+
+
+def test_deliveries_export_searches_designations_only():
+    frame = readers.read_trade_register(V2_DELIVERIES)
+    assert frame["comments"].isna().all()  # the premise: deliveries exports have no comments
+    assert find_deals(frame, "Su-30SM", recipient="Armenia").attrs["searched"] == [
+        "designation",
+        "description",
+    ]
+    assert find_deals(frame, "Su-30", recipient="Armenia")["designation"].tolist() == ["Su-30K"]
+
+
+def test_cli_deals_notes_missing_comments(capsys):
+    args = ["deals", str(V2_DELIVERIES), "--search", "Su-30SM", "--recipient", "Armenia"]
+    assert main(args) == 0
+    captured = capsys.readouterr()
+    assert "no deals match 'Su-30SM'" in captured.out
+    assert "no Comments column" in captured.err
+    assert "Su-30K" in captured.err and "trade register" in captured.err
+    assert main([*args, "--json"]) == 0
+    captured = capsys.readouterr()
+    payload = json.loads(captured.out)
+    assert payload["matches"] == []
+    assert payload["searched"] == ["designation", "description"]
+    assert "no Comments column" in captured.err
+
+
+def test_cli_deals_json_on_json_export(capsys):
+    path = DATA / "readers" / "v9-backend.json"
+    assert main(["deals", str(path), "--search", "BMP", "--json"]) == 0
+    captured = capsys.readouterr()
+    payload = json.loads(captured.out)
+    assert [m["designation"] for m in payload["matches"]] == ["BMP-3"]
+    assert payload["searched"] == ["designation", "description"]
+    assert "no Comments column" in captured.err
+
+
+def test_cli_deals_register_has_no_note(capsys):
+    path = str(DATA / "search_register.csv")
+    assert main(["deals", path, "--search", "su30sm", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["searched"] == ["designation", "description", "comments"]
+    assert captured.err == ""
+
+
 # --- the real register -------------------------------------------------------------------------
 
 REGISTER = paths.SHARED_SIPRI_DIR / "tradereg-newportal-MJHofmann-1.csv"
@@ -225,3 +283,20 @@ def test_real_register_tb2():
     # a comment with `$` and a number in millions or billions always yields a currency
     money = values["comments"].str.contains(r"\$\s?\d+(?:\.\d+)? ?(?:m|b)\b", regex=True)
     assert has_value[money.fillna(False)].all()
+
+
+DELIVERIES = paths.SHARED_SIPRI_DIR / "deliveries-newportal-lucacasu-1.csv"
+
+
+@pytest.mark.skipif(not DELIVERIES.is_file(), reason="shared SIPRI files not available")
+def test_real_deliveries_su30sm_explains_itself(capsys):
+    frame = readers.read_trade_register(DELIVERIES)
+    assert frame["comments"].isna().all()
+    out = find_deals(frame, "Su-30SM", recipient="Armenia")
+    assert out.empty and out.attrs["searched"] == ["designation", "description"]
+    assert "Su-30K" in set(find_deals(frame, "Su-30", recipient="Armenia")["designation"])
+    argv = ["deals", str(DELIVERIES), "--search", "Su-30SM", "--recipient", "Armenia"]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert "no deals match" in captured.out
+    assert "no Comments column" in captured.err
