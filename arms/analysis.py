@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 import itertools
 import logging
 import math
@@ -64,6 +65,8 @@ __all__ = [
     "period_table",
     "reconcile",
     "release_diff",
+    "suggest_names",
+    "supplier_scope",
     "supplier_shares",
     "supplier_to_recipients",
     "yearly_series",
@@ -398,6 +401,77 @@ def _source(frame: pd.DataFrame) -> dict:
     return dict(frame.attrs.get("source", {}) or {})
 
 
+#: Preamble values of the supplier side that mean "every supplier" (compared casefolded).
+_ALL_SUPPLIERS = ("", "all", "all countries", "all suppliers")
+
+
+def supplier_scope(frame: pd.DataFrame) -> str | None:
+    """Return the suppliers a file is limited to, or ``None`` for a file of every supplier.
+
+    A register or deliveries export queried "from China to All countries" says so in its
+    preamble (``attrs["source"]["supplier_scope"] == "China"``) and holds only those
+    suppliers' deals: shares computed from it are shares of those suppliers' deliveries,
+    not of a recipient's imports.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A frame read by :mod:`arms.readers` (or a result carrying its ``source``).
+
+    Returns
+    -------
+    str or None
+        The preamble's supplier side (``"China"``); ``None`` when it is missing or says
+        "All countries".
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame()
+    >>> f.attrs["source"] = {"supplier_scope": "China"}
+    >>> supplier_scope(f)
+    'China'
+    >>> f.attrs["source"] = {"supplier_scope": "All countries"}
+    >>> supplier_scope(f) is None
+    True
+    """
+    sources = frame.attrs.get("source") if hasattr(frame, "attrs") else None
+    if isinstance(sources, Mapping):
+        sources = [sources]
+    scopes = []
+    for source in sources or []:
+        if not isinstance(source, Mapping):
+            continue
+        scope = source.get("supplier_scope")
+        text = " ".join(str(scope).split()) if scope is not None else ""
+        if text.casefold() in _ALL_SUPPLIERS:
+            return None  # one source of every supplier: the frame is not limited
+        scopes.append(text)
+    return ", ".join(dict.fromkeys(scopes)) or None
+
+
+def suggest_names(name: str, names: Iterable[str], n: int = 3) -> list[str]:
+    """Return up to ``n`` of ``names`` close to a misspelt ``name``, closest first.
+
+    Names are compared by :func:`arms.entities.name_key` (case and accents ignored) with
+    :func:`difflib.get_close_matches`; each suggestion is returned as ``names`` spells it.
+
+    Examples
+    --------
+    >>> suggest_names("Azerbajan", ["Armenia", "Azerbaijan", "Georgia"])
+    ['Azerbaijan']
+    >>> suggest_names("Atlantis", ["Armenia"])
+    []
+    """
+    by_key: dict[str, str] = {}
+    for candidate in names:
+        if candidate is None or candidate != candidate:
+            continue
+        by_key.setdefault(entities.name_key(candidate), str(candidate))
+    close = difflib.get_close_matches(entities.name_key(name), list(by_key), n=n)
+    return [by_key[k] for k in close]
+
+
 def _display(d: pd.DataFrame, role: str, name: str) -> str:
     """Return the data's own label for ``name`` when it is unambiguous, else ``name``."""
     labels = _labels(d.loc[_match(d, role, name)], role).unique()
@@ -436,8 +510,10 @@ def supplier_shares(frame: pd.DataFrame, recipient: str, *, start: int, end: int
         recipient's total, Float64, summing to 100), ``tiv_estimated`` (the part of ``tiv``
         resting on estimated numbers or years) and ``estimated_share`` (that part as a percent
         of the supplier's ``tiv``). ``attrs``: ``method``, ``recipient``, ``start``, ``end``,
-        ``total_tiv``, ``tiv_estimated``, ``estimated_share`` (percent of the total) and
-        ``source``.
+        ``total_tiv``, ``tiv_estimated``, ``estimated_share`` (percent of the total),
+        ``source`` and ``supplier_scope`` (see :func:`supplier_scope`: ``"China"`` when the
+        file only holds China's exports, so the shares are of those, not of all imports;
+        ``None`` for a file of every supplier).
 
     Raises
     ------
@@ -484,6 +560,7 @@ def supplier_shares(frame: pd.DataFrame, recipient: str, *, start: int, end: int
         "tiv_estimated": estimated,
         "estimated_share": estimated / total * 100 if total > 0 else None,
         "source": _source(frame),
+        "supplier_scope": supplier_scope(frame),
     }
     return out
 
@@ -542,7 +619,9 @@ def yearly_series(
     labels = _labels(d, by)
     g = _sum(d, {"year": d["year"].astype("Int64"), by: labels})
     groups = sorted(labels.unique())
-    return _grid(g, by, groups, start, end, _source(frame))
+    out = _grid(g, by, groups, start, end, _source(frame))
+    out.attrs["supplier_scope"] = supplier_scope(frame)
+    return out
 
 
 def _grid(g, by, groups, start, end, source) -> pd.DataFrame:
@@ -764,7 +843,12 @@ def period_table(
         out = pd.concat(parts, ignore_index=True)[columns].astype(dtypes)
     else:
         out = pd.DataFrame({c: pd.Series(dtype=t) for c, t in dtypes.items()})
-    out.attrs = {"source": _source(frame), "method": _method(d), "periods": spans}
+    out.attrs = {
+        "source": _source(frame),
+        "method": _method(d),
+        "periods": spans,
+        "supplier_scope": supplier_scope(frame),
+    }
     return out
 
 
@@ -814,7 +898,7 @@ def leading_supplier(
     out = pd.DataFrame(rows, columns=["period", "supplier", "tiv", "share"]).astype(
         {"period": "string", "supplier": "string", "tiv": "Float64", "share": "Float64"}
     )
-    out.attrs = {"source": _source(frame)}
+    out.attrs = {"source": _source(frame), "supplier_scope": table.attrs["supplier_scope"]}
     return out
 
 
@@ -861,7 +945,7 @@ def concentration(frame: pd.DataFrame, recipient: Names = None, *, periods=None)
     out = pd.DataFrame(rows, columns=["period", "hhi", "suppliers"]).astype(
         {"period": "string", "hhi": "Float64", "suppliers": "Int64"}
     )
-    out.attrs = {"source": _source(frame)}
+    out.attrs = {"source": _source(frame), "supplier_scope": table.attrs["supplier_scope"]}
     return out
 
 
@@ -937,7 +1021,11 @@ def compare_recipients(
             "ratio": "Float64",
         }
     )
-    out.attrs = {"source": _source(frame), "method": _method(d)}
+    out.attrs = {
+        "source": _source(frame),
+        "method": _method(d),
+        "supplier_scope": supplier_scope(frame),
+    }
     return out
 
 

@@ -7,9 +7,6 @@ delivery years (``method`` ``even``, an estimate of the yearly profile).
 
 from __future__ import annotations
 
-import argparse
-import difflib
-
 from arms.cli import emit
 from arms.dates import generated_date
 from arms.errors import ArmsError, UnknownEntityError
@@ -26,7 +23,6 @@ def register(subparsers) -> None:
             "Supplier shares of a recipient's delivered TIV (SIPRI trend-indicator values, "
             "a volume index, not money) over a window of delivery years."
         ),
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("path", help="a SIPRI deliveries export or trade register")
     parser.add_argument("--recipient", required=True, help="the importing party, e.g. Azerbaijan")
@@ -60,9 +56,12 @@ def shares_payload(shares) -> dict:
     -------
     dict
         ``recipient``, ``from``, ``to``, ``total_tiv``, ``method``, ``estimated_share``
-        (percent of the total resting on SIPRI estimates), ``generated`` (the data's date)
-        and ``shares``: ``{supplier, tiv, share}`` records, share in percent, largest first.
-        Figures are rounded to two decimals.
+        (percent of the total resting on SIPRI estimates), ``generated`` (the data's date),
+        ``shares``: ``{supplier, tiv, share}`` records, share in percent, largest first, and
+        ``supplier_scope``: ``None``, or the suppliers the file is limited to (``"China"``
+        for a "from China to All countries" export), in which case the shares are of those
+        suppliers' deliveries, not of all the recipient's imports. Figures are rounded to two
+        decimals.
 
     Examples
     --------
@@ -92,12 +91,13 @@ def shares_payload(shares) -> dict:
             {"supplier": str(r.supplier), "tiv": num(r.tiv), "share": num(r.share)}
             for r in shares.itertuples(index=False)
         ],
+        "supplier_scope": attrs.get("supplier_scope"),
     }
 
 
 def run(args) -> int:
     """Run ``arms shares``; return the exit code."""
-    from arms.analysis import supplier_shares
+    from arms.analysis import suggest_names, supplier_shares
     from arms.readers import read_deliveries
 
     frame = read_deliveries(args.path)
@@ -110,7 +110,7 @@ def run(args) -> int:
         shares = supplier_shares(frame, args.recipient, start=start, end=end)
     except UnknownEntityError:
         names = sorted(set(frame["recipient"].dropna().astype(str)))
-        close = difflib.get_close_matches(args.recipient, names, n=3)
+        close = suggest_names(args.recipient, names)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise ArmsError(f"{args.path}: no deliveries to {args.recipient!r}{hint}") from None
     payload = shares_payload(shares)
@@ -128,6 +128,12 @@ def _print(payload: dict) -> None:
         f"{payload['recipient']}, deliveries {payload['from']}-{payload['to']}: "
         f"{total:,.1f} million TIV ({method})"
     )
+    scope = payload.get("supplier_scope")
+    if scope:
+        print(
+            f"Note: this file only holds deliveries from {scope}; these are shares of those, "
+            f"not of all {payload['recipient']}'s imports"
+        )
     if not payload["shares"]:
         print("no deliveries in these years")
         return

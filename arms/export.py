@@ -105,8 +105,8 @@ def to_excel(
         The data's generated date for the README; defaults to the ``generated`` stamps found
         in the tables' ``attrs["source"]``.
     source_files : iterable of str or path, optional
-        The SIPRI files the tables were made from, listed in the README; defaults to the
-        ``path`` entries of the tables' ``attrs["source"]``.
+        The SIPRI files the tables were made from, listed in the README by file name (no
+        folders); defaults to the ``path`` entries of the tables' ``attrs["source"]``.
 
     Returns
     -------
@@ -152,6 +152,8 @@ def to_excel(
     files = [str(f) for f in source_files] if source_files is not None else None
     if files is None:
         files = _attr_values(tables, "path", joined=False) or []
+    # file names only: the folders they were read from are the builder's, not the reader's
+    files = list(dict.fromkeys(Path(f).name or f for f in files))
 
     book = Workbook()
     readme = book.active

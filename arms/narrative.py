@@ -38,6 +38,7 @@ __all__ = [
     "fmt_share",
     "fmt_tiv",
     "generated_date",
+    "imports_of",
     "inspect_sentence",
     "last_delivery_sentence",
     "leaders_sentence",
@@ -50,6 +51,7 @@ __all__ = [
     "ratio_sentence",
     "reconcile_sentence",
     "release_sentence",
+    "scope_note",
     "search_sentence",
     "shares_sentence",
     "weight_sentence",
@@ -291,6 +293,80 @@ def inspect_sentence(summary: Mapping[str, Any]) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+def _scope(result: Any) -> str | None:
+    """Return the suppliers a result (or a frame from a reader) is limited to, or None."""
+    attrs = getattr(result, "attrs", None)
+    if not isinstance(attrs, Mapping):
+        return None
+    if "supplier_scope" in attrs:
+        return attrs.get("supplier_scope") or None
+    from arms.analysis import supplier_scope
+
+    return supplier_scope(result)
+
+
+def imports_of(result: Any, who: str, *, major: bool = True, capital: bool = False) -> str:
+    """Name what a result's totals are: a recipient's imports, or a scoped file's deliveries.
+
+    A file queried "from China to All countries" holds China's exports only, so what it
+    says about a recipient is the deliveries from China, not the recipient's imports.
+
+    Parameters
+    ----------
+    result : pandas.DataFrame
+        A result of :mod:`arms.analysis` (its ``attrs["supplier_scope"]`` is read).
+    who : str
+        The recipient.
+    major : bool, default True
+        Say "imports of major arms" rather than "imports".
+    capital : bool, default False
+        Start with a capital letter (to open a sentence).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame()
+    >>> imports_of(s, "Pakistan")
+    "Pakistan's imports of major arms"
+    >>> s.attrs["supplier_scope"] = "China"
+    >>> imports_of(s, "Pakistan")
+    'the deliveries from China to Pakistan in this file'
+    >>> imports_of(s, "Pakistan", capital=True)
+    'The deliveries from China to Pakistan in this file'
+    """
+    scope = _scope(result)
+    if scope:
+        text = f"the deliveries from {scope} to {who} in this file"
+    else:
+        text = f"{who}'s imports of major arms" if major else f"{who}'s imports"
+    return text[:1].upper() + text[1:] if capital else text
+
+
+def scope_note(result: Any, who: str | None = None) -> str:
+    """Return a note for a file limited to some suppliers' exports ("" for any other file).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame()
+    >>> s.attrs = {"recipient": "Pakistan", "supplier_scope": "China"}
+    >>> print(scope_note(s))  # doctest: +NORMALIZE_WHITESPACE
+    **Note:** this file only holds deliveries from China, so the totals and shares here are
+    of those deliveries, not of all Pakistan's imports.
+    >>> scope_note(pd.DataFrame())
+    ''
+    """
+    scope = _scope(result)
+    if not scope:
+        return ""
+    who = who or (result.attrs.get("recipient") if hasattr(result, "attrs") else None)
+    whose = f"all {who}'s imports" if who else "all imports"
+    return (
+        f"**Note:** this file only holds deliveries from {scope}, so the totals and shares "
+        f"here are of those deliveries, not of {whose}."
+    )
+
+
 def shares_sentence(shares: pd.DataFrame, top: int = 3) -> str:
     """Say who supplied a recipient over a window, from :func:`arms.analysis.supplier_shares`.
 
@@ -311,6 +387,14 @@ def shares_sentence(shares: pd.DataFrame, top: int = 3) -> str:
     >>> print(shares_sentence(s))  # doctest: +NORMALIZE_WHITESPACE
     In 2016-20, Azerbaijan's imports of major arms totalled 1,030 TIV. Israel was the largest
     supplier with 68% (697 TIV), followed by Russia (16%).
+
+    From a file of one supplier's exports (``attrs["supplier_scope"]``) it says so:
+
+    >>> s.attrs["supplier_scope"] = "Israel, Russia"
+    >>> print(shares_sentence(s))  # doctest: +NORMALIZE_WHITESPACE
+    In 2016-20, the deliveries from Israel, Russia to Azerbaijan in this file totalled 1,030
+    TIV. Israel was the largest supplier with 68% of the deliveries from Israel, Russia in
+    this file (697 TIV), followed by Russia (16%).
     """
     a = shares.attrs
     who, label = a.get("recipient", "the recipient"), _window_label(a.get("start"), a.get("end"))
@@ -318,9 +402,11 @@ def shares_sentence(shares: pd.DataFrame, top: int = 3) -> str:
     if rows.empty:
         return f"No deliveries to {who} are recorded in {label} in these data."
     first = rows.iloc[0]
+    scope = _scope(shares)
+    of = f" of the deliveries from {scope} in this file" if scope else ""
     text = (
-        f"In {label}, {who}'s imports of major arms totalled {fmt_tiv(a.get('total_tiv'))}. "
-        f"{first['supplier']} was the largest supplier with {fmt_share(first['share'])} "
+        f"In {label}, {imports_of(shares, who)} totalled {fmt_tiv(a.get('total_tiv'))}. "
+        f"{first['supplier']} was the largest supplier with {fmt_share(first['share'])}{of} "
         f"({fmt_tiv(first['tiv'])})"
     )
     others = [f"{r['supplier']} ({fmt_share(r['share'])})" for _, r in rows.iloc[1:].iterrows()]
@@ -380,6 +466,13 @@ def leaders_sentence(leaders: pd.DataFrame) -> str:
             parts.append(
                 f"{name} in every period from {periods[0]} to {periods[-1]} ({_list(shares)}{of})"
             )
+    scope = _scope(leaders)
+    if scope:
+        return (
+            f"Among the deliveries from {scope} in this file, the largest supplier was "
+            + _list(parts)
+            + "."
+        )
     return "The largest supplier was " + _list(parts) + "."
 
 
@@ -533,7 +626,7 @@ def share_of_sentence(shares: pd.DataFrame, supplier: str) -> str:
     share = _num(row["share"])
     exact = f"{share:.1f}%" if share is not None and share < 10 else fmt_share(share)
     return (
-        f"{span}, {row['supplier']} supplied {exact} of {who}'s imports of major arms "
+        f"{span}, {row['supplier']} supplied {exact} of {imports_of(shares, who)} "
         f"({fmt_tiv(row['tiv'])} of {fmt_tiv(a.get('total_tiv'))}), the "
         f"{'largest' if n == 1 else _ordinal(n) + ' largest'} of {len(shares)} suppliers."
     )
@@ -895,14 +988,17 @@ def weight_sentence(
     year = _window_label(in_year.attrs.get("start"), in_year.attrs.get("end"))
     pct, total = share(deal_tiv, in_year)
     text = (
-        f"The deal's {fmt_tiv(deal_tiv)} delivered in {year} is {pct} of {who}'s imports of "
-        f"major arms that year ({total})"
+        f"The deal's {fmt_tiv(deal_tiv)} delivered in {year} is {pct} of "
+        f"{imports_of(in_year, who)} that year ({total})"
     )
     if in_period is not None:
         value = deal_tiv if deal_tiv_period is None else deal_tiv_period
         label = _window_label(in_period.attrs.get("start"), in_period.attrs.get("end"))
         pct, total = share(value, in_period)
-        text += f"; over {label} its {fmt_tiv(value)} are {pct} of {who}'s imports ({total})"
+        text += (
+            f"; over {label} its {fmt_tiv(value)} are {pct} of "
+            f"{imports_of(in_period, who, major=False)} ({total})"
+        )
     return text + "."
 
 
@@ -985,7 +1081,7 @@ def customer_sentence(rank: pd.DataFrame) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def ratio_sentence(comparison: pd.DataFrame, *, what: str = "imports of major arms") -> str:
+def ratio_sentence(comparison: pd.DataFrame, *, what: str | None = None) -> str:
     """Compare two recipients period by period, from :func:`compare_recipients`.
 
     Examples
@@ -997,7 +1093,13 @@ def ratio_sentence(comparison: pd.DataFrame, *, what: str = "imports of major ar
     >>> print(ratio_sentence(c, what="Russian deliveries"))
     - 2011-15: Azerbaijan 1,827 TIV, Armenia 17.5 TIV; Azerbaijan received 104 times as much.
     - 2016-20: Azerbaijan 169 TIV, Armenia 356 TIV; Armenia received 2.1 times as much.
+
+    ``what`` defaults to "imports of major arms", or to the deliveries from the suppliers a
+    file is limited to (``attrs["supplier_scope"]``).
     """
+    if what is None:
+        scope = _scope(comparison)
+        what = f"deliveries from {scope} in this file" if scope else "imports of major arms"
     lines = []
     for period, rows in comparison.groupby("period", sort=False):
         names = rows["recipient"].tolist()
@@ -1057,7 +1159,7 @@ def estimates_sentence(shares: pd.DataFrame) -> str:
         if _num(r.get("estimated_share")) is not None
     ]
     text = (
-        f"Of {who}'s imports in {label} ({fmt_tiv(a['total_tiv'])}), "
+        f"Of {imports_of(shares, who, major=False)} in {label} ({fmt_tiv(a['total_tiv'])}), "
         f"{fmt_tiv(a.get('tiv_estimated'))} ({fmt_share(a.get('estimated_share'))}) rest on "
         "numbers or delivery years SIPRI marks as estimates"
     )
@@ -1167,32 +1269,51 @@ class KeyFacts(dict):
 
     Examples
     --------
-    >>> k = KeyFacts({"su30_units": 4, "su30_tiv": 190.0})
-    >>> k._repr_json_()
-    {'key_facts': {'su30_units': 4, 'su30_tiv': 190.0}}
+    Numbers are rounded: percentages (a name with ``share``, ``pct`` or ``percent`` in it)
+    to one decimal, other floats to two; the table shows floats with one decimal (two below
+    10) and thousands separators.
+
+    >>> k = KeyFacts({"su30_units": 4, "su30_tiv": 1190.0, "first_share": 76.52031,
+    ...               "ratio": {"2011-15": 104.41234}})
+    >>> k._repr_json_()  # doctest: +NORMALIZE_WHITESPACE
+    {'key_facts': {'su30_units': 4, 'su30_tiv': 1190.0, 'first_share': 76.5,
+                   'ratio': {'2011-15': 104.41}}}
     >>> print(k._repr_markdown_())
     | key fact | value |
     |---|---|
     | su30_units | 4 |
-    | su30_tiv | 190.0 |
+    | su30_tiv | 1,190.0 |
+    | first_share | 76.5 |
+    | ratio | 2011-15: 104.4 |
     """
 
     def __init__(self, facts: Mapping[str, Any] = (), **more: Any) -> None:
-        super().__init__({k: _plain(v) for k, v in {**dict(facts), **more}.items()})
+        super().__init__(
+            {k: _plain(v, percent=_is_percent(k)) for k, v in {**dict(facts), **more}.items()}
+        )
 
     def _repr_json_(self) -> dict:
         return {"key_facts": dict(self)}
 
     def _repr_markdown_(self) -> str:
-        rows = [f"| {k} | {v} |" for k, v in self.items()]
+        rows = [f"| {k} | {_shown(v)} |" for k, v in self.items()]
         return "\n".join(["| key fact | value |", "|---|---|", *rows])
 
     def __repr__(self) -> str:
         return "KeyFacts(" + json.dumps(dict(self)) + ")"
 
 
-def _plain(value: Any) -> Any:
-    """Make a value JSON-friendly (numpy and pandas scalars, NA)."""
+def _is_percent(name: Any) -> bool:
+    """Whether a key fact's name says it is a percentage."""
+    text = str(name).casefold()
+    return any(word in text for word in ("share", "pct", "percent"))
+
+
+def _plain(value: Any, percent: bool = False) -> Any:
+    """Make a value JSON-friendly (numpy and pandas scalars, NA), floats rounded.
+
+    Percentages are rounded to one decimal, other floats to two.
+    """
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
@@ -1201,11 +1322,28 @@ def _plain(value: Any) -> Any:
         except (ValueError, AttributeError):
             pass
     if isinstance(value, float):
-        return None if math.isnan(value) else round(value, 4)
+        if math.isnan(value):
+            return None
+        rounded = round(value, 1 if percent else 2)
+        return 0.0 if rounded == 0 else rounded  # no "-0.0"
     if isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): _plain(v, percent) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [_plain(v, percent) for v in value]
+    return str(value)
+
+
+def _shown(value: Any) -> str:
+    """Return a key fact's value as the table shows it."""
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, float):
+        small = 0 < abs(value) < 10 and value != round(value, 1)
+        return f"{value:,.2f}" if small else f"{value:,.1f}"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_shown(v)}" for k, v in value.items()) or "none"
+    if isinstance(value, list):
+        return ", ".join(_shown(v) for v in value) or "none"
     return str(value)

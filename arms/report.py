@@ -60,11 +60,13 @@ log = logging.getLogger(__name__)
 __all__ = [
     "CellFailure",
     "DEFAULT_RECIPIENTS",
+    "NotApplicable",
     "PageResult",
     "ProgressBar",
     "ReportResult",
     "TEMPLATE_NOTEBOOK",
     "build_report",
+    "check_recipients",
     "clean_html",
     "collect_figure",
     "collect_table",
@@ -121,6 +123,25 @@ _INSTALL_CHROMIUM = (
 # --------------------------------------------------------------------------------------------
 # Helpers called from notebooks
 # --------------------------------------------------------------------------------------------
+
+
+class NotApplicable(ArmsError):
+    """A page does not apply to the data it was given (a case-study page without its parties).
+
+    Raised by a notebook, usually through :func:`arms.bundle.require`, before it computes
+    anything. :func:`build_report` writes such a page with the message instead of its
+    content, marks it "not applicable" in the index (not "failed": the build still
+    succeeds) and collects none of its figures, tables or key figures. In Jupyter the cell
+    shows the message alone, without a traceback.
+
+    Examples
+    --------
+    >>> str(NotApplicable("this page needs deliveries to Armenia; the file x.csv has none"))
+    'this page needs deliveries to Armenia; the file x.csv has none'
+    """
+
+    def _render_traceback_(self) -> list[str]:  # IPython shows this instead of a traceback
+        return [f"Not applicable: {self}"]
 
 
 def _slug(text: str) -> str:
@@ -417,7 +438,11 @@ class PageResult:
     pdf : pathlib.Path or None
         The printed page, when PDF was asked for.
     failure : CellFailure or None
-        Why the page failed; ``None`` when it ran through.
+        Why the page failed; ``None`` when it ran through (or does not apply).
+    not_applicable : str or None
+        The message of the :class:`NotApplicable` the notebook raised: the page does not
+        apply to the data. Such a page is not a failure (``ok`` stays true) and contributes
+        no figures, tables or key figures.
     kernel_seconds, execution_seconds, conversion_seconds, seconds : float
         Kernel start and shutdown, running the cells, rendering HTML, and the page's total
         wall time.
@@ -439,6 +464,7 @@ class PageResult:
     html: Path | None = None
     pdf: Path | None = None
     failure: CellFailure | None = None
+    not_applicable: str | None = None
     kernel_seconds: float = 0.0
     execution_seconds: float = 0.0
     conversion_seconds: float = 0.0
@@ -452,6 +478,18 @@ class PageResult:
     def ok(self) -> bool:
         """Whether the notebook ran through and its page was written."""
         return self.failure is None and self.html is not None
+
+    @property
+    def status(self) -> str:
+        """``"ok"``, ``"not applicable"`` or ``"failed"``."""
+        if not self.ok:
+            return "failed"
+        return "not applicable" if self.not_applicable is not None else "ok"
+
+    @property
+    def collected(self) -> bool:
+        """Whether the page's tables and key figures go into the workbook and the index."""
+        return self.status == "ok"
 
     @property
     def name(self) -> str:
@@ -503,7 +541,7 @@ class ReportResult:
 
     @property
     def ok(self) -> bool:
-        """Whether every page ran through and every artefact was written."""
+        """Whether every page ran through (or does not apply) and every artefact was written."""
         return all(p.ok for p in self.pages) and not self.problems
 
     def timings(self) -> dict[str, float]:
@@ -718,6 +756,7 @@ def render_page(
     recipient: str | None = None,
     failure: CellFailure | None = None,
     citation: str = CITATION,
+    not_applicable: str | None = None,
 ) -> str:
     """Return a notebook as a standalone HTML page for the report.
 
@@ -739,6 +778,10 @@ def render_page(
         Shown as a banner at the top of a failed page.
     citation : str, optional
         The source line at the foot of the page.
+    not_applicable : str, optional
+        Why the page does not apply to the data (a :class:`NotApplicable` message), shown
+        as a notice at the top; the page ends with the cell that raised it, whose error
+        output is dropped.
 
     Returns
     -------
@@ -750,6 +793,13 @@ def render_page(
     from nbconvert import HTMLExporter
 
     nb = copy.deepcopy(nb)
+    if not_applicable is not None:
+        # The notice says why; the page ends at the check (no error box, no empty sections).
+        for index, cell in enumerate(nb.cells):
+            if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+                cell.outputs = [o for o in cell.outputs if o.get("output_type") != "error"]
+                nb.cells = nb.cells[: index + 1]
+                break
     title = title or _notebook_title(nb, "Notebook")
     nb.metadata["title"] = title
     exporter = HTMLExporter(
@@ -766,6 +816,7 @@ def render_page(
             "title": title,
             "recipient": recipient,
             "failure": None if failure is None else str(failure),
+            "not_applicable": not_applicable,
             "citation": citation,
         },
     }
@@ -857,7 +908,9 @@ def _run_page(
                 if "ready" in marks:  # a timeout or a dead kernel: time to failure is execution
                     marks["last"] = now()
                 page.failure = _failure_from(exc, nb, marks, page.notebook, page.recipient)
-                if page.failure.cell_index is None:
+                if page.failure.ename == NotApplicable.__name__:
+                    page.not_applicable, page.failure = page.failure.evalue, None
+                elif page.failure.cell_index is None:
                     tail = kernel_log.read_text(errors="replace").strip().splitlines()[-20:]
                     page.failure = replace(
                         page.failure,
@@ -876,6 +929,7 @@ def _run_page(
                 recipient=page.recipient,
                 failure=page.failure,
                 citation=citation,
+                not_applicable=page.not_applicable,
             )
             page.html = out / f"{page.slug}.html"
             page.html.write_text(html, encoding="utf-8")
@@ -891,9 +945,13 @@ def _run_page(
                     recipient=page.recipient,
                 )
         page.conversion_seconds = time.perf_counter() - convert_start
+    if page.not_applicable is not None:  # nothing it made before the check is shown
+        shutil.rmtree(figures_dir, ignore_errors=True)
     page.figures = sorted(figures_dir.glob("*.png"), key=lambda p: (p.stat().st_mtime_ns, p.name))
     page.tables = sorted(tables_dir.glob("*.pkl"))
     page.key_figures, page.captions = _read_records(keys_file)
+    if not page.collected:  # a failed page's partial numbers stay out of the index/workbook
+        page.tables, page.key_figures = [], []
     page.seconds = time.perf_counter() - start
     return page
 
@@ -1111,11 +1169,18 @@ def _plan(
 
 
 def _load_tables(pages: Sequence[PageResult]) -> dict[str, Any]:
-    """Return the collected tables by sheet name; names used by several pages get a prefix."""
+    """Return the collected tables by sheet name; names used by several pages get a prefix.
+
+    Only pages that ran through contribute (not failed or not-applicable ones). The prefix is
+    the page's recipient, or its number; when the name already holds the recipient
+    ("Azerbaijan suppliers by period"), the page number is used instead of repeating it.
+    """
     import pandas as pd
 
     loaded = []
     for page in pages:
+        if not page.collected:
+            continue
         for path in page.tables:
             try:
                 item = pd.read_pickle(path)  # written by collect_table in this very build
@@ -1127,12 +1192,37 @@ def _load_tables(pages: Sequence[PageResult]) -> dict[str, Any]:
     tables: dict[str, Any] = {}
     for page, name, table in loaded:
         if counts[name] > 1:
-            prefix = page.recipient or page.notebook.stem.split("-", 1)[0]
-            name = f"{prefix} {name}"
+            number = page.notebook.stem.split("-", 1)[0]
+            prefix = page.recipient or number
+            if _contains_words(name, prefix):
+                prefix = number
+            if not _contains_words(name, prefix):
+                name = f"{prefix} {name}"
         while name in tables:
             name += "'"
         tables[name] = table
     return tables
+
+
+def _contains_words(text: str, words: str) -> bool:
+    """Whether ``words`` occurs in ``text`` as whole words, ignoring case and accents.
+
+    Examples
+    --------
+    >>> _contains_words("Azerbaijan suppliers by period", "azerbaijan")
+    True
+    >>> _contains_words("Armenian suppliers", "Armenia"), _contains_words("02 shares", "05")
+    (False, False)
+    """
+    from arms.entities import name_key
+
+    def spaced(value: str) -> str:
+        return " " + name_key(_NON_WORD.sub(" ", value)) + " "
+
+    return spaced(words) in spaced(text)
+
+
+_NON_WORD = re.compile(r"[^\w]+")
 
 
 def _citation(data_files: Iterable[Mapping]) -> str:
@@ -1145,6 +1235,60 @@ def _citation(data_files: Iterable[Mapping]) -> str:
 
 def _href(path: Path, base: Path) -> str:
     return quote(path.relative_to(base).as_posix())
+
+
+def check_recipients(recipients: Iterable[str]) -> None:
+    """Check recipient names against the entity crosswalk before any notebook runs.
+
+    Parameters
+    ----------
+    recipients : iterable of str
+        Names in any SIPRI spelling (case and accents are ignored).
+
+    Raises
+    ------
+    ArmsError
+        Naming every unknown recipient, with the closest known names
+        (:func:`arms.analysis.suggest_names`).
+
+    Examples
+    --------
+    >>> check_recipients(["Azerbaijan", "armenia", "Turkey"])
+    >>> check_recipients(["Azerbajan"])
+    Traceback (most recent call last):
+    ...
+    arms.errors.ArmsError: unknown recipient 'Azerbajan'; did you mean Azerbaijan?
+    """
+    from arms import entities
+    from arms.analysis import suggest_names
+
+    unknown = [r for r in recipients if entities.lookup(str(r)) is None]
+    if not unknown:
+        return
+    table = entities.entity_table()
+    known = [*table["canonical_name"].dropna(), *table["sipri_name"].dropna()]
+    parts = []
+    for name in unknown:
+        close = suggest_names(str(name), known)
+        hint = f"did you mean {', '.join(close)}?" if close else "not a SIPRI party name"
+        parts.append(f"{name!r} ({hint})" if len(unknown) > 1 else f"{name!r}; {hint}")
+    if len(unknown) == 1:
+        raise ArmsError(f"unknown recipient {parts[0]}")
+    raise ArmsError(f"unknown recipients: {', '.join(parts)}")
+
+
+def _check_data_file(path: Path) -> None:
+    """Fail before running anything when a ``--data`` file cannot feed the pages."""
+    from arms.formats import detect_format
+
+    needs = "the report needs a trade register or deliveries file"
+    try:
+        kind = detect_format(path).kind
+    except ArmsError as exc:
+        reason = getattr(exc, "reason", exc)
+        raise ArmsError(f"{path.name} is not a SIPRI export ({reason}); {needs}") from None
+    if kind == "tiv":
+        raise ArmsError(f"{path.name} is a TIV table; {needs}")
 
 
 def _write_index(result: ReportResult, *, title: str, data: Path | None, any_pdf: bool) -> None:
@@ -1166,9 +1310,13 @@ def _write_index(result: ReportResult, *, title: str, data: Path | None, any_pdf
                 "html_href": page_href,
                 "pdf_href": _href(page.pdf, out) if page.pdf else "",
                 "failure": None if page.failure is None else str(page.failure),
+                "not_applicable": page.not_applicable,
+                "status": page.status,
                 "seconds": f"{page.seconds:.1f} s",
             }
         )
+        if not page.collected:
+            continue
         for key in page.key_figures:
             key_figures.append(
                 {
@@ -1203,6 +1351,7 @@ def _write_index(result: ReportResult, *, title: str, data: Path | None, any_pdf
         caveat=TIV_CAVEAT,
         pages=pages,
         failures=result.failures,
+        not_applicable=[p for p in result.pages if p.status == "not applicable"],
         problems=result.problems,
         any_pdf=any_pdf,
         key_figures=key_figures,
@@ -1277,8 +1426,10 @@ def build_report(
     Raises
     ------
     ArmsError
-        Before anything runs: no notebooks, ``data`` missing, an unknown format, or PDF asked
-        for without Chromium installed.
+        Before anything runs: no notebooks, ``data`` missing or a file that cannot feed the
+        pages (a TIV table, not a SIPRI export), a recipient the entity crosswalk does not
+        know (with a "did you mean"), an unknown format, or PDF asked for without Chromium
+        installed.
     """
     started = time.perf_counter()
     formats = {f.strip().lower() for f in formats if f.strip()} | {"html"}
@@ -1295,6 +1446,9 @@ def build_report(
     if data_path is not None and not data_path.exists():
         raise ArmsError(f"no such data file or folder: {data}")
     recipients = list(DEFAULT_RECIPIENTS if not recipients else recipients)
+    check_recipients(recipients)
+    if data_path is not None and data_path.is_file():
+        _check_data_file(data_path)
     out_path = Path(paths.REPORTS_DIR if out is None else out).expanduser().resolve()
     out_path.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(out_path / "figures", ignore_errors=True)
@@ -1407,7 +1561,7 @@ class ProgressBar:
             self.stream.write(f"Executing {total} notebook(s)\n")
             self.stream.flush()
             return
-        status = "ok" if page.ok else "FAILED"
+        status = {"failed": "FAILED"}.get(page.status, page.status)
         detail = (
             f"{page.name} {status} in {page.seconds:.1f}s (kernel {page.kernel_seconds:.1f}s,"
             f" run {page.execution_seconds:.1f}s, html {page.conversion_seconds:.1f}s)"
@@ -1448,6 +1602,8 @@ def _summary(result: ReportResult) -> dict:
                 "html": str(p.html or ""),
                 "pdf": str(p.pdf or ""),
                 "ok": p.ok,
+                "status": p.status,
+                "not_applicable": p.not_applicable,
                 "seconds": round(p.seconds, 3),
                 "kernel_seconds": round(p.kernel_seconds, 3),
                 "execution_seconds": round(p.execution_seconds, 3),
@@ -1495,6 +1651,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
             f"kernel {t['kernel']:.1f}s, execution {t['execution']:.1f}s, "
             f"conversion {t['conversion']:.1f}s (summed over pages)"
         )
+        for p in result.pages:
+            if p.status == "not applicable":
+                print(f"{p.name}: not applicable: {p.not_applicable}")
 
     emit(_summary(result), as_json=args.json, human=human)
     for failure in result.failures:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import types
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -755,3 +756,60 @@ def test_reconciliation_catches_a_perturbed_file(real_deliveries, real_imports):
 def test_release_diff_between_register_and_itself(real_register_split):
     az = A.release_diff(real_register_split, real_register_split, recipient="Azerbaijan")
     assert az.empty
+
+
+# --- files limited to some suppliers ("from China to All countries") ------------------------
+
+FROM_CHINA = Path(__file__).parent / "data" / "register-from-china.csv"
+FULL_FROM_CHINA = "tradereg-newportal2026-DCL2049-1.csv"
+
+
+def test_supplier_scope_from_the_preamble():
+    scoped = readers.read_deliveries(FROM_CHINA)
+    assert scoped.attrs["source"]["supplier_scope"] == "China"
+    assert A.supplier_scope(scoped) == "China"
+    whole = pd.DataFrame()
+    for value in ("All countries", " all  COUNTRIES ", None, ""):
+        whole.attrs["source"] = {"supplier_scope": value}
+        assert A.supplier_scope(whole) is None
+    whole.attrs = {}
+    assert A.supplier_scope(whole) is None
+
+
+def test_recipient_totals_carry_the_scope():
+    scoped = readers.read_deliveries(FROM_CHINA)
+    shares = A.supplier_shares(scoped, "Pakistan", start=2017, end=2018)
+    assert shares.attrs["supplier_scope"] == "China"
+    assert shares["supplier"].tolist() == ["China"] and shares.attrs["total_tiv"] == 400.0
+    results = [
+        A.period_table(scoped, recipient="Pakistan"),
+        A.leading_supplier(scoped, "Pakistan"),
+        A.concentration(scoped, "Pakistan"),
+        A.yearly_series(scoped, recipient="Pakistan"),
+        A.compare_recipients(scoped, ["Pakistan", "Bangladesh"]),
+    ]
+    assert [r.attrs["supplier_scope"] for r in results] == ["China"] * len(results)
+
+
+def test_unscoped_files_say_none(small):
+    assert (
+        A.supplier_shares(small, "Azerbaijan", start=2016, end=2020).attrs["supplier_scope"]
+        is None
+    )
+    assert A.period_table(small, recipient="Azerbaijan").attrs["supplier_scope"] is None
+
+
+def test_scope_of_the_real_china_file(shared_sipri):
+    path = shared_sipri / FULL_FROM_CHINA
+    if not path.exists():
+        pytest.skip(f"{path} is absent")
+    shares = A.supplier_shares(readers.read_deliveries(path), "Pakistan", start=2016, end=2020)
+    assert shares.attrs["supplier_scope"] == "China"
+    assert shares["supplier"].tolist() == ["China"]
+
+
+def test_suggest_names_ignores_case_and_accents():
+    names = ["Azerbaijan", "Armenia", "Türkiye", "Georgia"]
+    assert A.suggest_names("Azerbajan", names) == ["Azerbaijan"]
+    assert A.suggest_names("TURKIY", names) == ["Türkiye"]
+    assert A.suggest_names("Atlantis", names) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -133,3 +134,49 @@ def test_real_register_is_an_even_split(capsys):
     out = run_json(capsys, REGISTER, "--recipient", "Armenia", "--from", 2019, "--to", 2019)
     assert out["method"] == "even"
     assert out["shares"][0]["supplier"] == "Russia"
+
+
+# --- a file of one supplier's exports ("from China to All countries") -----------------------
+
+FROM_CHINA = Path(__file__).parent / "data" / "register-from-china.csv"
+
+
+def test_scoped_file_says_so_in_text(capsys):
+    assert main(["shares", str(FROM_CHINA), "--recipient", "Pakistan"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "Note: this file only holds deliveries from China; these are shares of those, "
+        "not of all Pakistan's imports"
+    ) in out
+    assert "China" in out and "100.0%" in out
+
+
+def test_scoped_file_json_has_supplier_scope(capsys):
+    out = run_json(capsys, FROM_CHINA, "--recipient", "Pakistan")
+    assert out["supplier_scope"] == "China"
+    assert {"recipient", "from", "to", "total_tiv", "method", "shares", "generated"} <= set(out)
+    assert out["shares"] == [{"supplier": "China", "tiv": 400.0, "share": 100.0}]
+
+
+def test_unscoped_file_has_no_note(export, capsys):
+    assert run_json(capsys, export, "--recipient", "Azerbaijan")["supplier_scope"] is None
+    assert main(["shares", str(export), "--recipient", "Azerbaijan"]) == 0
+    assert "Note:" not in capsys.readouterr().out
+
+
+def test_real_china_file(capsys):
+    path = SHARED_SIPRI_DIR / "tradereg-newportal2026-DCL2049-1.csv"
+    if not path.exists():
+        pytest.skip(f"{path} is absent")
+    out = run_json(capsys, path, "--recipient", "Pakistan", "--from", 2016, "--to", 2020)
+    assert out["supplier_scope"] == "China"
+    assert main(["shares", str(path), "--recipient", "Pakistan"]) == 0
+    assert "only holds deliveries from China" in capsys.readouterr().out
+
+
+def test_help_states_each_default_once(capsys):
+    with pytest.raises(SystemExit):
+        main(["shares", "--help"])
+    out = capsys.readouterr().out
+    assert "(default: the file's first)" in out
+    assert "(default: None)" not in out and "(default: False)" not in out

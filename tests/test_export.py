@@ -231,3 +231,12 @@ def test_tiv_and_share_headers_carry_their_unit(tmp_path):
     assert "volume, not US$" in ws["B1"].comment.text
     assert "Percent" in ws["C1"].comment.text
     assert ws["A1"].comment is None and ws["D1"].comment is None
+
+
+def test_readme_lists_file_names_not_folders(tmp_path):
+    table = shares()
+    table.attrs["source"] = {"path": "/work/somewhere/private/tradereg-x.csv"}
+    path = to_excel({"t": table}, tmp_path / "t.xlsx")
+    ws = openpyxl.load_workbook(path)[README_SHEET]
+    text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    assert "tradereg-x.csv" in text and "/work/somewhere" not in text

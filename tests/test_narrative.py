@@ -364,6 +364,7 @@ def test_reconcile_and_release_sentences_on_bundled_data(deliveries):
 
 
 def test_key_facts_are_json():
+    # floats are rounded: two decimals, one for percentages (see test_key_facts_are_rounded)
     facts = narrative.KeyFacts(
         {"a": np.int64(4), "b": np.float64(67.739241)},
         c=pd.NA,
@@ -374,7 +375,7 @@ def test_key_facts_are_json():
     assert json.loads(json.dumps(payload)) == {
         "key_facts": {
             "a": 4,
-            "b": 67.7392,
+            "b": 67.74,
             "c": None,
             "d": {"x": None, "y": [1]},
             "e": "2020-01-01 00:00:00",
@@ -447,3 +448,84 @@ def test_bundled_extract_has_every_role():
     assert {"register", "deliveries", "imports", "exports", "supplier_register"} <= set(files)
     assert bundle.supplier_file("Israel") == files["supplier_register"]
     assert bundle.supplier_file("Narnia") is None
+
+
+# --- files of some suppliers' exports only, and the bundle.require check ---------------------
+
+FROM_CHINA = "register-from-china.csv"
+
+
+@pytest.fixture()
+def from_china():
+    from pathlib import Path
+
+    return readers.read_deliveries(Path(__file__).parent / "data" / FROM_CHINA)
+
+
+def test_scoped_sentences_say_deliveries_not_imports(from_china):
+    shares = analysis.supplier_shares(from_china, "Pakistan", start=2017, end=2018)
+    texts = [
+        narrative.shares_sentence(shares),
+        narrative.share_of_sentence(shares, "China"),
+        narrative.estimates_sentence(shares),
+        narrative.leaders_sentence(
+            analysis.leading_supplier(from_china, "Pakistan", periods=[(2016, 2020)])
+        ),
+        narrative.weight_sentence(100.0, shares, shares),
+        narrative.ratio_sentence(
+            analysis.compare_recipients(from_china, ["Pakistan", "Bangladesh"])
+        ),
+    ]
+    for text in texts:
+        assert "imports" not in text, text
+        assert "deliveries from China" in text, text
+    assert "100% of the deliveries from China in this file" in texts[0]
+    note = narrative.scope_note(from_china, "Pakistan")
+    assert "only holds deliveries from China" in note and "Pakistan's imports" in note
+    assert narrative.imports_of(shares, "Pakistan", capital=True).startswith("The deliveries")
+
+
+def test_unscoped_sentences_keep_imports(deliveries):
+    shares = analysis.supplier_shares(deliveries, "Azerbaijan", start=2016, end=2020)
+    assert "Azerbaijan's imports of major arms totalled" in narrative.shares_sentence(shares)
+    assert narrative.scope_note(shares) == "" and narrative.scope_note(deliveries) == ""
+
+
+def test_key_facts_are_rounded():
+    facts = narrative.KeyFacts(
+        first_share=76.520312,
+        estimated_pct={"Azerbaijan 2016-20": 80.0621},
+        total_tiv=1029.61234,
+        ratio=np.float64(104.41234),
+        year=np.int64(2019),
+    )
+    assert facts["first_share"] == 76.5
+    assert facts["estimated_pct"] == {"Azerbaijan 2016-20": 80.1}
+    assert facts["total_tiv"] == 1029.61 and facts["ratio"] == 104.41
+    table = facts._repr_markdown_()
+    assert "| first_share | 76.5 |" in table and "| total_tiv | 1,029.6 |" in table
+    assert "| year | 2019 |" in table and "76.52" not in table
+
+
+def test_require_passes_with_the_parties(deliveries):
+    bundle.require(deliveries, recipients=["Azerbaijan", "Armenia"], suppliers=["Russia"])
+    bundle.require(deliveries, recipients=["Azerbaijan"], all_suppliers=True)
+
+
+def test_require_raises_not_applicable(from_china):
+    from arms.report import NotApplicable
+
+    with pytest.raises(
+        NotApplicable,
+        match=r"needs deliveries to Armenia; the file "
+        r"register-from-china\.csv has none to Armenia",
+    ):
+        bundle.require(from_china, recipients=["Armenia"])
+    with pytest.raises(NotApplicable, match="has none from Israel or Russia"):
+        bundle.require(
+            from_china, recipients=["Pakistan"], suppliers=["China", "Israel", "Russia"]
+        )
+    with pytest.raises(NotApplicable, match="only holds deliveries from China"):
+        bundle.require(from_china, recipients=["Pakistan"], all_suppliers=True)
+    bundle.require(from_china, recipients=["Pakistan"], suppliers=["China"])
+    assert issubclass(NotApplicable, Exception)

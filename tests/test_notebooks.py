@@ -253,3 +253,60 @@ def test_recipient_profile_full_register(shared_sipri):
     assert facts["recipient"] == "Azerbaijan"
     assert facts["first_supplier"] == "Israel"
     assert abs(facts["first_share"] - 69) <= 5
+
+
+# --- a file that does not fit the case study -----------------------------------------------
+
+FROM_CHINA = ROOT / "tests" / "data" / "register-from-china.csv"
+
+
+def _not_applicable(path: Path, parameters: dict) -> str:
+    """Run a notebook expected to stop with arms.report.NotApplicable; return its message."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    from arms.report import inject_parameters
+
+    nb = inject_parameters(nbformat.read(path, as_version=4), parameters)
+    os.environ["MPLBACKEND"] = "Agg"
+    client = NotebookClient(
+        nb,
+        timeout=CELL_TIMEOUT,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(NOTEBOOKS_DIR)}},
+    )
+    with pytest.raises(CellExecutionError) as caught:
+        client.execute()
+    assert caught.value.ename == "NotApplicable", caught.value
+    return caught.value.evalue
+
+
+@pytest.mark.parametrize(
+    "stem, missing",
+    [
+        ("02-azerbaijan-suppliers", "to Azerbaijan"),
+        ("03-armenia-su30sm", "to Armenia"),
+        ("04-russia-both-sides", "to Azerbaijan and Armenia"),
+    ],
+)
+def test_case_study_pages_say_not_applicable(stem, missing):
+    message = _not_applicable(_notebook(stem), {"DATA": str(FROM_CHINA)})
+    assert message.startswith("this page needs deliveries")
+    assert missing in message and "register-from-china.csv has none" in message
+
+
+def test_recipient_profile_of_a_supplier_scoped_file():
+    parameters = {"DATA": str(FROM_CHINA), "RECIPIENT": "Pakistan", "START": 2016, "END": 2020}
+    nb = execute(_notebook("05-recipient-profile"), parameters)
+    facts = key_facts(nb)
+    assert facts["supplier_scope"] == "China"
+    assert facts["first_supplier"] == "China" and facts["first_share"] == 100.0
+    text = text_of(nb)
+    assert "only holds deliveries from China" in text
+    assert "of the deliveries from China in this file" in text
+    assert "Pakistan's imports of major arms totalled" not in text
+
+
+def test_armenia_weight_table_has_a_caption():
+    text = text_of(execute(_notebook("03-armenia-su30sm")))
+    assert "Armenia's imports of major arms in 2019, by supplier" in text

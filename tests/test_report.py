@@ -583,3 +583,161 @@ def test_progress_bar_plain_and_tty():
     out = tty.getvalue()
     assert "\r[#####-----] 1/2" in out and "\r[##########] 2/2" in out
     assert "02-x.ipynb ok 2.5s" in out and out.endswith("\n")
+
+
+# ------------------------------------------------------------------ not applicable, failures
+
+
+def write_na_notebooks(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    collect = (
+        "fig, ax = plt.subplots()\nax.bar(['a'], [1])\n"
+        "arms.report.collect_figure(fig, 'early figure')\n"
+        "arms.report.collect_table(pd.DataFrame({'x': [1]}), 'early table')\n"
+        "arms.report.key_figure('early key', 76.5203)"
+    )
+    setup = "import arms.report\nimport matplotlib.pyplot as plt\nimport pandas as pd"
+    na = new_notebook(
+        cells=[
+            new_markdown_cell("# Case study page"),
+            new_code_cell(setup),
+            new_code_cell(collect),
+            new_code_cell(
+                "raise arms.report.NotApplicable('this page needs deliveries to Armenia; "
+                "the file x.csv has none')"
+            ),
+            new_markdown_cell("## A section that needs Armenia"),
+            new_code_cell("print('never reached')"),
+        ]
+    )
+    fails = new_notebook(
+        cells=[
+            new_markdown_cell("# Failing after collecting"),
+            new_code_cell(setup),
+            new_code_cell(collect.replace("early", "partial")),
+            new_code_cell("raise ValueError('late boom')"),
+        ]
+    )
+    good = new_notebook(
+        cells=[
+            new_markdown_cell("# Good"),
+            new_code_cell(setup),
+            new_code_cell("arms.report.key_figure('good key', 1)"),
+        ]
+    )
+    for name, nb in [("02-na", na), ("03-fails", fails), ("04-good", good)]:
+        nbformat.write(nb, folder / f"{name}.ipynb")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def na_built(tmp_path_factory):
+    base = tmp_path_factory.mktemp("na-report")
+    notebooks = write_na_notebooks(base / "notebooks")
+    return report.build_report([notebooks], base / "reports", data=DATA_FILE, template="none")
+
+
+@pytest.mark.slow
+def test_not_applicable_page_is_not_a_failure(na_built):
+    result = na_built
+    na, fails, good = result.pages
+    assert (na.status, fails.status, good.status) == ("not applicable", "failed", "ok")
+    assert na.ok and na.failure is None
+    assert na.not_applicable == "this page needs deliveries to Armenia; the file x.csv has none"
+    assert [f.notebook for f in result.failures] == ["03-fails.ipynb"]
+    html = text(na.html)
+    assert "Not applicable to these data." in html and "the file x.csv has none" in html
+    assert "A section that needs Armenia" not in html and "Traceback" not in html
+    # nothing the page made before the check is collected
+    assert na.figures == [] and na.tables == [] and na.key_figures == []
+    assert not (result.out / "figures" / "02-na").exists()
+    index = text(result.index)
+    assert 'class="na-page" id="page-02-na"' in index
+    assert "not applicable" in index and "1 not applicable to these data" in index
+    assert "early key" not in index and "early figure" not in index
+
+
+@pytest.mark.slow
+def test_failed_page_contributes_no_tables_or_key_figures(na_built):
+    result = na_built
+    # the failed and the not-applicable pages collected a table each; neither is written
+    assert [len(p.tables) for p in result.pages] == [0, 0, 0]
+    assert result.workbook is None
+    index = text(result.index)
+    assert "partial key" not in index and "good key" in index
+
+
+@pytest.mark.slow
+def test_cli_exit_code_zero_with_not_applicable_pages(tmp_path, capsys):
+    notebooks = write_na_notebooks(tmp_path / "nb")
+    (notebooks / "03-fails.ipynb").unlink()
+    code = main(
+        [
+            "report",
+            "--notebooks",
+            str(notebooks),
+            "--out",
+            str(tmp_path / "out"),
+            "--quiet",
+            "--data",
+            str(DATA_FILE),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "02-na.ipynb: not applicable: this page needs deliveries to Armenia" in out
+
+
+def test_unknown_recipient_fails_before_running(tmp_path, capsys):
+    with pytest.raises(ArmsError, match="unknown recipient 'Azerbajan'; did you mean Azerbaijan"):
+        report.build_report(out=tmp_path / "out", recipients=["Azerbajan"])
+    assert not (tmp_path / "out").exists()
+    assert main(["report", "--out", str(tmp_path / "o"), "--recipient", "Azerbajan"]) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == (
+        "arms report: error: unknown recipient 'Azerbajan'; did you mean Azerbaijan?"
+    )
+    report.check_recipients(["azerbaijan", "Turkey", "Pakistan"])  # any SIPRI spelling
+
+
+def test_tiv_table_fails_before_running(tmp_path, capsys):
+    tiv = Path(report.paths.SIPRI_DIR) / "tiv-imports-2024-10-13.csv"
+    assert main(["report", "--out", str(tmp_path / "o"), "--data", str(tiv)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == (
+        "arms report: error: tiv-imports-2024-10-13.csv is a TIV table; the report needs a "
+        "trade register or deliveries file"
+    )
+    assert not (tmp_path / "o").exists()
+
+
+def test_sheet_prefix_not_repeated(tmp_path):
+    def fake_page(stem, recipient, names):
+        folder = tmp_path / stem / (recipient or "")
+        folder.mkdir(parents=True)
+        tables = []
+        for i, name in enumerate(names):
+            path = folder / f"{i}.pkl"
+            pd.to_pickle({"name": name, "table": pd.DataFrame({"x": [i]})}, path)
+            tables.append(path)
+        page = report.PageResult(Path(f"{stem}.ipynb"), stem, stem, recipient, html=path)
+        page.tables = tables
+        return page
+
+    pages = [
+        fake_page("02-azerbaijan", None, ["Azerbaijan suppliers by period"]),
+        fake_page("05-profile", "Azerbaijan", ["Azerbaijan suppliers by period"]),
+        fake_page("05-profile", "Armenia", ["Armenia suppliers by period", "Imports"]),
+        fake_page("03-armenia", None, ["Armenia suppliers by period"]),
+        fake_page("05-profile", "Georgia", ["Imports"]),
+    ]
+    names = list(report._load_tables(pages))
+    assert names == [
+        "02 Azerbaijan suppliers by period",
+        "05 Azerbaijan suppliers by period",
+        "05 Armenia suppliers by period",
+        "Armenia Imports",
+        "03 Armenia suppliers by period",
+        "Georgia Imports",
+    ]
+    assert not any("Azerbaijan Azerbaijan" in n or "Armenia Armenia" in n for n in names)
