@@ -818,8 +818,8 @@ def _v1_years(c: _Cells) -> tuple[pd.Series, pd.Series, pd.Series]:
     )
 
 
-def _v1(columns, lines, texts, rejects) -> pd.DataFrame:
-    c = _Cells(columns, lines, texts)
+def _v1(columns, lines, row_text, rejects) -> pd.DataFrame:
+    c = _Cells(columns, lines, row_text)
     q = ("?",)
     number_ordered = c.number("number_ordered", integer=True)
     tiv_order = c.number("tiv_order")
@@ -870,8 +870,8 @@ def _v8_range(u: str) -> tuple[int | None, int | None, bool]:
     raise ValueError(u)
 
 
-def _v8(columns, lines, texts, rejects, warn_list) -> pd.DataFrame:
-    c = _Cells(columns, lines, texts)
+def _v8(columns, lines, row_text, rejects, warn_list) -> pd.DataFrame:
+    c = _Cells(columns, lines, row_text)
     yes, no = ("yes",), ("no",)
     expected = "a range like '2009 - 2010' or nothing"
     first = c.convert("delivery_years", lambda u: _v8_range(u)[0], expected, "Int64")
@@ -916,8 +916,8 @@ def _v8(columns, lines, texts, rejects, warn_list) -> pd.DataFrame:
     return c.finish(frame, rejects)
 
 
-def _v2(columns, lines, texts, rejects) -> pd.DataFrame:
-    c = _Cells(columns, lines, texts)
+def _v2(columns, lines, row_text, rejects) -> pd.DataFrame:
+    c = _Cells(columns, lines, row_text)
     yes, no = ("yes",), ("no",)
     frame = pd.DataFrame(
         {
@@ -1039,16 +1039,6 @@ def _v9(records: list, rejects: _Rejects) -> pd.DataFrame:
 def _category(s: pd.Series) -> pd.Series:
     # A Feb 2026 export spells it "Air-defence systems"; one vocabulary downstream.
     return s.str.replace("Air-defence", "Air defence", regex=False)
-
-
-def _normalise_years(year_lists: pd.Series) -> pd.Series:
-    joined = year_lists.map(lambda ys: "; ".join(ys) if isinstance(ys, list) and ys else None)
-    return joined.astype("string")
-
-
-def _list_end(year_lists: pd.Series, pos: int) -> pd.Series:
-    values = year_lists.map(lambda ys: int(ys[pos]) if isinstance(ys, list) and ys else None)
-    return values.astype("Int64")
 
 
 # --------------------------------------------------------------------------------------
