@@ -799,7 +799,8 @@ def _v1_years(c: _Cells) -> tuple[pd.Series, pd.Series, pd.Series]:
             years = [int(y) for y in re.findall(r"\d{4}", u)]
         else:
             wrong.append(True)
-            texts.append(None), firsts.append(None), lasts.append(None)
+            for out in (texts, firsts, lasts):
+                out.append(None)
             continue
         wrong.append(False)
         texts.append("; ".join(map(str, years)) or None)
