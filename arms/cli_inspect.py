@@ -29,7 +29,7 @@ def inspect_file(path: str | os.PathLike) -> dict:
         counts; ``None`` where the file has no such column), ``tiv_total`` (TIV of
         delivered weapons for a register, sum of yearly TIV for a deliveries file, sum of the
         year cells of the entity rows for a table), plus descriptive extras: ``description``,
-        ``kind``, ``header_line``, ``quirks``, ``query``, ``year_from``, ``year_to``
+        ``sha256``, ``kind``, ``header_line``, ``quirks``, ``query``, ``year_from``, ``year_to``
         (from the data when the file states no range: ``years_from_data``), ``range``,
         ``warnings`` (count), ``rejected_lines`` and ``warning_lines`` (the first 20 of
         each: line or record, reason, text) and ``tiv_total_note``.
@@ -67,6 +67,7 @@ def inspect_file(path: str | os.PathLike) -> dict:
         year_from, year_to = _data_years(frame, info.kind)
     return {
         "path": str(path),
+        "sha256": info.sha256,
         "format": info.variant,
         "description": info.description,
         "kind": info.kind,

@@ -86,6 +86,10 @@ def test_readme_states_terms_and_citation():
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_file_matches_its_block_and_loads(path):
+    assert path.name in BLOCKS, (
+        f"{path.name} has no provenance block in data/sipri/README.md: add one with at least "
+        "the file, sha256 and records rows (`arms inspect --json` prints both numbers)"
+    )
     block = BLOCKS[path.name]
     data = path.read_bytes()
     assert hashlib.sha256(data).hexdigest() == block["sha256"], "sha256 differs from README"
