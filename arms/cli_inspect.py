@@ -7,7 +7,7 @@ import warnings
 
 import pandas as pd
 
-from arms.formats import VARIANTS, detect_format
+from arms.formats import VARIANTS, load_source
 
 __all__ = ["inspect_file", "register"]
 
@@ -43,13 +43,14 @@ def inspect_file(path: str | os.PathLike) -> dict:
     >>> s["format"], s["records"], s["tiv_total"]
     ('V3', 1, 4.0)
     """
-    from arms.readers import read_any
+    from arms.readers import read_source
 
-    info = detect_format(path)
+    src = load_source(path)  # read and decoded once, for the info and the frame
+    info = src.info
     with warnings.catch_warnings():
         # rejected lines are counted in the summary; the reader's warning would repeat it
         warnings.simplefilter("ignore", UserWarning)
-        frame = read_any(path, errors="warn")
+        frame = read_source(src, errors="warn")
     tiv = frame["tiv_delivered"] if info.kind == "deals" else frame["tiv"]
     src = frame.attrs["source"]
     if info.kind == "tiv":

@@ -30,6 +30,7 @@ from arms.formats import VARIANTS, Source, load_source, strip_padding
 
 __all__ = [
     "read_any",
+    "read_source",
     "read_trade_register",
     "read_deliveries",
     "read_tiv_table",
@@ -125,7 +126,7 @@ def read_trade_register(path: str | os.PathLike, *, errors: str = "raise") -> pd
       designation  number_delivered  tiv_delivered
     0      Su-30K                 4          190.0
     """
-    src, frame = _read(path, errors=errors, want="deals")
+    src, frame = _read(_load(path, errors), errors=errors, want="deals")
     if src.info.kind == "deliveries":
         frame = group_deliveries(frame)
     return frame
@@ -169,7 +170,7 @@ def read_deliveries(path: str | os.PathLike, *, errors: str = "raise") -> pd.Dat
        year  units    tiv allocation
     0  2019      4  190.0      sipri
     """
-    src, frame = _read(path, errors=errors, want="deliveries")
+    src, frame = _read(_load(path, errors), errors=errors, want="deliveries")
     if src.info.kind == "deals":
         frame = split_deals(frame)
     return frame
@@ -248,14 +249,20 @@ def read_any(path: str | os.PathLike, *, errors: str = "raise") -> pd.DataFrame:
     >>> list(read_any(p).columns) == list(schema.TIV)
     True
     """
-    from arms.formats import detect_format
+    return read_source(_load(path, errors), errors=errors)
 
-    reader = {
-        "deals": read_trade_register,
-        "deliveries": read_deliveries,
-        "tiv": read_tiv_table,
-    }[detect_format(path).kind]
-    return reader(path, errors=errors)
+
+def read_source(src: Source, *, errors: str = "raise") -> pd.DataFrame:
+    """Return the native frame of a file already loaded with :func:`arms.formats.load_source`.
+
+    For callers that need both the file's :class:`~arms.formats.FormatInfo` and its frame
+    (``arms inspect``), so the file is read and decoded once.
+    """
+    if errors not in _ERRORS:
+        raise ValueError(f"errors must be one of {_ERRORS}, not {errors!r}")
+    if src.info.kind == "tiv":
+        return _read_table(src, errors)
+    return _read(src, errors=errors, want=src.info.kind)[1]
 
 
 # --------------------------------------------------------------------------------------
@@ -334,8 +341,7 @@ def _provenance(src: Source, records: int) -> dict:
     }
 
 
-def _read(path, *, errors: str, want: str) -> tuple[Source, pd.DataFrame]:
-    src = _load(path, errors)
+def _read(src: Source, *, errors: str, want: str) -> tuple[Source, pd.DataFrame]:
     info = src.info
     if info.kind == "tiv":
         raise _wrong_reader(src, "read_trade_register" if want == "deals" else "read_deliveries")
