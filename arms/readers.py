@@ -682,24 +682,8 @@ class _Cells:
         col = self.cols[name]
         if col.dtype.kind == "f":
             return self._number_parsed(name, col, integer=integer, year=year)
-        codes, uniques = self.codes(name)
-        try:
-            # parse each distinct value once; anything float() rejects, or anything out of
-            # range, takes the per-value path below, which names the bad cell
-            values = np.array([float(u) if u else np.nan for u in uniques], dtype=np.float64)
-        except ValueError:
-            return self._number_slow(name, integer=integer, year=year)
-        empty = np.array([u == "" for u in uniques], dtype=bool)
-        with np.errstate(invalid="ignore"):
-            wrong = (np.isnan(values) & ~empty) | np.isinf(values) | (values < 0)
-            if integer or year:
-                wrong |= np.mod(values, 1) != 0
-            if year:
-                wrong |= (values < 1000) | (values > 9999)
-        if wrong.any():
-            return self._number_slow(name, integer=integer, year=year)
-        array = pd.array(values[codes], dtype="Float64")
-        return pd.Series(array.astype("Int64") if (integer or year) else array, copy=False)
+        # text columns (the line-by-line path): each distinct value is checked once
+        return self._number_slow(name, integer=integer, year=year)
 
     def _number_parsed(self, name, col: np.ndarray, *, integer: bool, year: bool) -> pd.Series:
         """Check numbers the C parser already converted (NaN: empty cell)."""

@@ -47,14 +47,10 @@ def _failed_cell(nb: nbformat.NotebookNode) -> tuple[int, str, str]:
     return -1, "", ""
 
 
-def execute(path: Path, parameters: dict | None = None) -> nbformat.NotebookNode:
-    """Run a notebook (cached per parameters); fail with the failing cell's index and source."""
+def _client(path: Path, parameters: dict | None):
+    """Return a notebook (parameters injected) and an nbclient client to run it."""
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
 
-    key = (path, tuple(sorted((parameters or {}).items())))
-    if key in _cache:
-        return _cache[key][0]
     nb = nbformat.read(path, as_version=4)
     if parameters:
         from arms.report import inject_parameters
@@ -67,6 +63,17 @@ def execute(path: Path, parameters: dict | None = None) -> nbformat.NotebookNode
         kernel_name="python3",
         resources={"metadata": {"path": str(NOTEBOOKS_DIR)}},
     )
+    return nb, client
+
+
+def execute(path: Path, parameters: dict | None = None) -> nbformat.NotebookNode:
+    """Run a notebook (cached per parameters); fail with the failing cell's index and source."""
+    from nbclient.exceptions import CellExecutionError
+
+    key = (path, tuple(sorted((parameters or {}).items())))
+    if key in _cache:
+        return _cache[key][0]
+    nb, client = _client(path, parameters)
     start = time.perf_counter()
     try:
         client.execute()
@@ -262,19 +269,9 @@ FROM_CHINA = ROOT / "tests" / "data" / "register-from-china.csv"
 
 def _not_applicable(path: Path, parameters: dict) -> str:
     """Run a notebook expected to stop with arms.report.NotApplicable; return its message."""
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
-    from arms.report import inject_parameters
-
-    nb = inject_parameters(nbformat.read(path, as_version=4), parameters)
-    os.environ["MPLBACKEND"] = "Agg"
-    client = NotebookClient(
-        nb,
-        timeout=CELL_TIMEOUT,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(NOTEBOOKS_DIR)}},
-    )
+    _, client = _client(path, parameters)
     with pytest.raises(CellExecutionError) as caught:
         client.execute()
     assert caught.value.ename == "NotApplicable", caught.value
