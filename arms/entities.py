@@ -50,6 +50,7 @@ from arms.errors import UnknownEntityError
 __all__ = [
     "ENTITY_TYPES",
     "PARTY_COLUMNS",
+    "party_mask",
     "EntityCoverageWarning",
     "canonical_name",
     "entity_table",
@@ -141,6 +142,46 @@ def party_key(name: object) -> str:
     """
     found = _index().get(name_key(name))
     return name_key(found[0] if found is not None else name)
+
+
+def party_mask(values: pd.Series, names: str | list[str] | tuple[str, ...]) -> pd.Series:
+    """Return a boolean mask of the values that name one of ``names`` (any spelling).
+
+    The one matcher of party names: analysis, search, extract, the report and the command line
+    select parties through it. A value matches a name when their :func:`name_key` agree
+    (case, accents and spacing ignored); a name that matches no value that way is looked up
+    as another spelling of the same party (:func:`party_key`: ``Turkey`` finds ``Turkiye``).
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Party names as the data spell them.
+    names : str or sequence of str
+        The parties wanted.
+
+    Returns
+    -------
+    pandas.Series
+        ``bool`` dtype, aligned with ``values``; missing values never match.
+
+    Examples
+    --------
+    >>> s = pd.Series(["Turkey", "Israel", None])
+    >>> party_mask(s, "TÜRKIYE").tolist(), party_mask(s, ["israel", "Armenia"]).tolist()
+    ([True, False, False], [False, True, False])
+    """
+    wanted = [names] if isinstance(names, str) else list(names)
+    uniques = [u for u in pd.Series(values).dropna().unique()]
+    keys = {u: name_key(u) for u in uniques}
+    hits: set = set()
+    for name in wanted:
+        want = name_key(name)
+        found = {u for u, k in keys.items() if k == want}
+        if not found:  # another spelling of the party (Turkey for Turkiye)
+            canon = party_key(name)
+            found = {u for u in uniques if party_key(str(u)) == canon}
+        hits |= found
+    return pd.Series(values).isin(hits).fillna(False).astype(bool)
 
 
 @functools.lru_cache(maxsize=1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 __all__ = [
     "ArmsError",
     "FetchError",
+    "NotApplicable",
     "SipriFormatError",
     "UnknownCategoryError",
     "UnknownEntityError",
@@ -78,3 +79,22 @@ class UnknownCategoryError(ArmsError, KeyError):
 
 class FetchError(ArmsError):
     """The SIPRI backend did not return the data asked for."""
+
+
+class NotApplicable(ArmsError):
+    """A page does not apply to the data it was given (a case-study page without its parties).
+
+    Raised by a notebook, usually through :func:`arms.analysis.require`, before it computes
+    anything. :func:`arms.report.build_report` writes such a page with the message instead of its
+    content, marks it "not applicable" in the index (not "failed": the build still
+    succeeds) and collects none of its figures, tables or key figures. In Jupyter the cell
+    shows the message alone, without a traceback.
+
+    Examples
+    --------
+    >>> str(NotApplicable("this page needs deliveries to Armenia; the file x.csv has none"))
+    'this page needs deliveries to Armenia; the file x.csv has none'
+    """
+
+    def _render_traceback_(self) -> list[str]:  # IPython shows this instead of a traceback
+        return [f"Not applicable: {self}"]

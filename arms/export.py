@@ -40,6 +40,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from arms.text import TIV_CAVEAT
+
 log = logging.getLogger(__name__)
 
 __all__ = ["to_excel", "sheet_name", "README_SHEET", "TIV_FORMAT", "SHARE_FORMAT"]
@@ -56,13 +58,6 @@ _DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 _SOURCE = "SIPRI Arms Transfers Database, Stockholm International Peace Research Institute"
 _URL = "https://www.sipri.org/databases/armstransfers"
 _TERMS_URL = "https://www.sipri.org/databases/terms"
-_TIV_CAVEAT = (
-    "Figures are SIPRI trend-indicator values (TIV), in millions. The TIV measures the volume "
-    "of military capability transferred, not its financial value: it is not US$, not a price "
-    "and not comparable with sales or budget figures. A TIV of 0 means between 0 and 0.5 "
-    "million; an empty cell means none identified or not available. Single years fluctuate: "
-    "compare multi-year periods. SIPRI covers major conventional weapons only."
-)
 _TERMS = (
     "The data are SIPRI's (c) Stockholm International Peace Research Institute and are used "
     f"under SIPRI's terms and conditions of use ({_TERMS_URL}). Cite the source with the "
@@ -222,7 +217,7 @@ def _write_readme(ws, frames: Mapping[str, pd.DataFrame], generated: object, fil
         ("Data generated", stamp),
         ("Source files", "; ".join(files) if files else "not recorded"),
         ("Cite as", citation),
-        ("TIV caveat", _TIV_CAVEAT),
+        ("TIV caveat", TIV_CAVEAT),
         ("Terms of use", _TERMS),
         ("Conventions", _CONVENTIONS),
     ]

@@ -25,7 +25,17 @@ from typing import Any
 
 import pandas as pd
 
-from arms import dates, entities
+from arms import entities
+from arms.analysis import overtake, period_containing, window  # noqa: F401
+from arms.text import (  # noqa: F401  (narrative's own names, kept while notebooks use them)
+    CAVEATS,
+    as_number,
+    caveats,
+    citation,
+    fmt_share,
+    fmt_tiv,
+    generated_date,
+)
 
 __all__ = [
     "CAVEATS",
@@ -42,12 +52,10 @@ __all__ = [
     "inspect_sentence",
     "last_delivery_sentence",
     "leaders_sentence",
-    "overtake",
     "overtake_sentence",
     "share_of_sentence",
     "deal_table",
     "peak_sentence",
-    "period_containing",
     "ratio_sentence",
     "reconcile_sentence",
     "release_sentence",
@@ -55,105 +63,11 @@ __all__ = [
     "search_sentence",
     "shares_sentence",
     "weight_sentence",
-    "window",
 ]
-
-#: The caveats every reader of SIPRI arms-transfer figures should know (CASE-STUDY.md).
-CAVEATS: tuple[str, ...] = (
-    "**TIV is a volume, not a price.** SIPRI's trend-indicator value (TIV, in millions) "
-    "measures the military resources transferred, valued by a fixed index of capability; it "
-    "is not what the buyer paid and must not be compared with money figures.",
-    "**Single years fluctuate.** One large delivery can make a year; compare multi-year "
-    "periods (SIPRI uses five-year periods such as 2016-20).",
-    "**Major conventional weapons only.** SIPRI covers aircraft, armoured vehicles, "
-    "artillery, missiles, ships, air defence, sensors and engines; small arms, light weapons "
-    "and most ammunition are not in the data.",
-    "**Windowed exports truncate deals.** An export limited to a range of years counts only "
-    "the deliveries inside it; deals that straddle its edges are cut.",
-    "**SIPRI's own designations.** SIPRI names weapons its own way (OPV-62 for the Sa'ar-62, "
-    "Barak-MX, and Su-30K for Armenia's Su-30SM, with the press name in the comments), so "
-    "search comments as well as designations.",
-    "**Estimates.** Numbers and years marked `?` by SIPRI are estimates; the notebooks say how "
-    "much TIV rests on them.",
-    "**Cite the release.** SIPRI revises its data every year: cite *SIPRI Arms Transfers "
-    "Database* with the date the data were generated.",
-)
 
 # --------------------------------------------------------------------------------------------
 # formatting
 # --------------------------------------------------------------------------------------------
-
-
-def _num(value: Any) -> float | None:
-    if value is None or value is pd.NA:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
-
-
-def fmt_tiv(value: Any) -> str:
-    """Return a TIV figure as text: whole millions from 100, one decimal below.
-
-    Parameters
-    ----------
-    value : float or None
-        TIV in millions.
-
-    Returns
-    -------
-    str
-        ``"1,827 TIV"``, ``"28.8 TIV"``, ``"190 TIV"``; ``"no TIV figure"`` when missing.
-
-    Examples
-    --------
-    >>> fmt_tiv(1826.7), fmt_tiv(28.8), fmt_tiv(190.0), fmt_tiv(None)
-    ('1,827 TIV', '28.8 TIV', '190 TIV', 'no TIV figure')
-    """
-    number = _num(value)
-    if number is None:
-        return "no TIV figure"
-    if abs(number) >= 100 or number == round(number):
-        return f"{number:,.0f} TIV"
-    return f"{number:,.1f} TIV"
-
-
-def fmt_share(value: Any) -> str:
-    """Return a percentage as text: whole percent, one decimal under 1%.
-
-    Examples
-    --------
-    >>> fmt_share(67.74), fmt_share(0.39), fmt_share(None)
-    ('68%', '0.4%', 'n/a')
-    """
-    number = _num(value)
-    if number is None:
-        return "n/a"
-    if 0 < abs(number) < 1:
-        return f"{number:.1f}%"
-    return f"{number:.0f}%"
-
-
-def generated_date(frame_or_value: Any) -> str | None:
-    """Return the data's generated date as ``"3 Jan 2025"`` (None when unknown).
-
-    Parameters
-    ----------
-    frame_or_value : pandas.DataFrame or str or datetime.date or None
-        A frame with ``attrs["source"]["generated"]``, or the date itself (ISO or as SIPRI
-        writes it); formatted by :func:`arms.dates.generated_date`.
-
-    Examples
-    --------
-    >>> generated_date("2025-01-03T21:16:02"), generated_date(None)
-    ('3 Jan 2025', None)
-    """
-    value = frame_or_value
-    if isinstance(value, pd.DataFrame):
-        value = (value.attrs.get("source") or {}).get("generated")
-    return dates.generated_date(value)
 
 
 def _named(values: pd.Series, name: str) -> pd.Series:
@@ -198,58 +112,8 @@ def _years(years: Iterable[int]) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def caveats(extra: Iterable[str] = ()) -> str:
-    """Return the caveats as a markdown list (see :data:`CAVEATS`).
-
-    Parameters
-    ----------
-    extra : iterable of str
-        Further caveats to append.
-
-    Examples
-    --------
-    >>> text = caveats()
-    >>> text.splitlines()[0].startswith("- **TIV is a volume, not a price.**")
-    True
-    """
-    return "\n".join(f"- {c}" for c in (*CAVEATS, *extra))
-
-
-def citation(frame: pd.DataFrame) -> str:
-    """Return the citation for the data a frame came from.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        A frame read by :mod:`arms.readers` (or a result that kept its ``attrs["source"]``).
-
-    Returns
-    -------
-    str
-        ``"Source: SIPRI Arms Transfers Database, data generated 3 Jan 2025 (file ...)."``
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> f = pd.DataFrame()
-    >>> f.attrs["source"] = {"generated": "2024-10-13T14:20:11", "path": "/x/reg.csv"}
-    >>> citation(f)
-    'Source: SIPRI Arms Transfers Database, data generated 13 Oct 2024 (file `reg.csv`).'
-    >>> citation(pd.DataFrame())
-    'Source: SIPRI Arms Transfers Database (generated date unknown).'
-    """
-    source = frame.attrs.get("source") or {}
-    date = generated_date(source.get("generated"))
-    text = "Source: SIPRI Arms Transfers Database"
-    text += f", data generated {date}" if date else " (generated date unknown)"
-    path = source.get("path")
-    if path:
-        text += f" (file `{str(path).replace(chr(92), '/').rsplit('/', 1)[-1]}`)"
-    return text + "."
-
-
 def inspect_sentence(summary: Mapping[str, Any]) -> str:
-    """Describe a file from :func:`arms.cli_inspect.inspect_file`'s summary.
+    """Describe a file from :func:`arms.io.inspect.inspect_file`'s summary.
 
     Examples
     --------
@@ -476,77 +340,6 @@ def leaders_sentence(leaders: pd.DataFrame) -> str:
     return "The largest supplier was " + _list(parts) + "."
 
 
-def overtake(table: pd.DataFrame, a: str = "Israel", b: str = "Russia") -> dict:
-    """Return when supplier ``a`` overtook supplier ``b`` (see :func:`overtake_sentence`).
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        Long, with ``supplier``, ``tiv`` and either ``period`` (from
-        :func:`arms.analysis.period_table`, in period order) or ``year`` (from
-        :func:`arms.analysis.yearly_series`).
-    a, b : str
-        The suppliers to compare (as the table names them; case is ignored).
-
-    Returns
-    -------
-    dict
-        ``unit`` (``"period"`` or ``"year"``), ``status`` (``"overtook"``, ``"never behind"``,
-        ``"not yet"`` or ``"no deliveries"``), ``when`` (the period or year ``a`` overtook
-        ``b``, else None), ``last_behind`` (the last period or year ``b`` delivered more),
-        and the two values ``a_tiv``, ``b_tiv`` (and ``a_share``, ``b_share`` when the
-        table has shares) at ``when`` (or, for ``"not yet"``, at ``last_behind``).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> t = pd.DataFrame({"year": [2015, 2015, 2016, 2016], "supplier": ["Russia", "Israel"] * 2,
-    ...                   "tiv": [213.7, 111.5, 7.2, 250.45]})
-    >>> o = overtake(t)
-    >>> o["status"], o["when"], o["last_behind"]
-    ('overtook', 2016, 2015)
-    """
-    unit = "period" if "period" in table.columns else "year"
-    names = {entities.party_key(n): n for n in table["supplier"].dropna().unique()}
-    col_a = names.get(entities.party_key(a), a)
-    col_b = names.get(entities.party_key(b), b)
-    order = list(dict.fromkeys(table[unit].tolist()))
-    pivot = table.pivot_table(index=unit, columns="supplier", values="tiv", aggfunc="sum")
-    pivot = pivot.reindex(order).astype(float).fillna(0.0)
-    zero = pd.Series(0.0, index=pivot.index)
-    va = pivot[col_a] if col_a in pivot.columns else zero
-    vb = pivot[col_b] if col_b in pivot.columns else zero
-    shares = None
-    if "share" in table.columns:
-        shares = table.pivot_table(index=unit, columns="supplier", values="share", aggfunc="sum")
-    units = [u for u in order if va[u] > 0 or vb[u] > 0]
-    out = {"unit": unit, "a": a, "b": b, "when": None, "last_behind": None}
-    if not units:
-        return {**out, "status": "no deliveries"}
-    behind = [u for u in units if vb[u] > va[u]]
-    if not behind:
-        return {**out, "status": "never behind"}
-    last = behind[-1]
-    at = last if last == units[-1] else units[units.index(last) + 1]
-    out.update(
-        status="not yet" if at == last else "overtook",
-        when=None if at == last else _scalar(at),
-        last_behind=_scalar(last),
-        a_tiv=float(va[at]),
-        b_tiv=float(vb[at]),
-        a_last=float(va[last]),
-        b_last=float(vb[last]),
-    )
-    if shares is not None and at in shares.index:
-        out["a_share"] = float(shares.loc[at].get(col_a, 0.0))
-        out["b_share"] = float(shares.loc[at].get(col_b, 0.0))
-    return out
-
-
-def _scalar(value: Any) -> Any:
-    return value.item() if hasattr(value, "item") else value
-
-
 def overtake_sentence(table: pd.DataFrame, a: str = "Israel", b: str = "Russia") -> str:
     """Say whether and when supplier ``a`` overtook supplier ``b``.
 
@@ -619,11 +412,11 @@ def share_of_sentence(shares: pd.DataFrame, supplier: str) -> str:
     five = start is not None and end is not None and int(end) - int(start) == 4
     span = f"In {_window_label(start, end)}" if five or start == end else f"From {start} to {end}"
     mine = shares.loc[_named(shares["supplier"], supplier)]
-    if mine.empty or not _num(mine["tiv"].iloc[0]):
+    if mine.empty or not as_number(mine["tiv"].iloc[0]):
         return f"{span}, no deliveries from {supplier} to {who} are recorded in these data."
     row = mine.iloc[0]
     n = int(shares.index.get_loc(mine.index[0])) + 1
-    share = _num(row["share"])
+    share = as_number(row["share"])
     exact = f"{share:.1f}%" if share is not None and share < 10 else fmt_share(share)
     return (
         f"{span}, {row['supplier']} supplied {exact} of {imports_of(shares, who)} "
@@ -792,7 +585,7 @@ def deal_sentence(timeline: pd.DataFrame, top: int | None = None) -> str:
             text += f" ({desc})"
         text += f" from {first['supplier']} to {first['recipient']}"
         order = first.get("order_year")
-        if _num(order) is not None:
+        if as_number(order) is not None:
             text += f", ordered in {int(order)}"
             if _flag(first.get("order_year_estimated")):
                 text += " (year estimated by SIPRI)"
@@ -826,7 +619,7 @@ def deal_sentence(timeline: pd.DataFrame, top: int | None = None) -> str:
                 text += " (" + "; ".join(notes) + ")"
             tiv = float(delivered["tiv"].astype("Float64").fillna(0).sum())
             text += f"; {fmt_tiv(tiv)} delivered"
-            unit = _num(first.get("tiv_per_unit"))
+            unit = as_number(first.get("tiv_per_unit"))
             if unit is not None:
                 text += f" ({fmt_tiv(unit)} per unit)"
             if str(first.get("allocation")) == "even" and len(delivered) > 1:
@@ -928,7 +721,7 @@ def search_sentence(hits: pd.DataFrame, text: str) -> str:
     comment_only = 0
     for _, h in hits.iterrows():
         where = str(h.get("matched_in", ""))
-        order = _num(h.get("order_year"))
+        order = as_number(h.get("order_year"))
         label = f"{h['designation']} ({h['supplier']} to {h['recipient']}"
         label += f", ordered {int(order)})" if order is not None else ")"
         if where == "comments":
@@ -982,7 +775,7 @@ def weight_sentence(
     who = in_year.attrs.get("recipient", "the recipient")
 
     def share(value: float, shares: pd.DataFrame) -> tuple[str, str]:
-        total = _num(shares.attrs.get("total_tiv")) or 0.0
+        total = as_number(shares.attrs.get("total_tiv")) or 0.0
         return fmt_share(value / total * 100 if total > 0 else None), fmt_tiv(total)
 
     year = _window_label(in_year.attrs.get("start"), in_year.attrs.get("end"))
@@ -1002,54 +795,6 @@ def weight_sentence(
     return text + "."
 
 
-def period_containing(year: int, *, length: int = 5, anchor: int = 2020) -> tuple[int, int, str]:
-    """Return SIPRI's five-year period around a year: ``(start, end, label)``.
-
-    Examples
-    --------
-    >>> period_containing(2019), period_containing(2021)
-    ((2016, 2020, '2016-20'), (2021, 2025, '2021-25'))
-    """
-    from arms.analysis import period_label
-
-    end = year + (anchor - year) % length
-    start = end - length + 1
-    return start, end, period_label(start, end)
-
-
-def window(periods: pd.DataFrame, start: int | None = None, end: int | None = None) -> tuple:
-    """Return ``(start, end)``: the given years, else the latest full period with data.
-
-    Parameters
-    ----------
-    periods : pandas.DataFrame
-        From :func:`arms.analysis.period_table` (``period``, ``start``, ``end``, ``tiv``).
-    start, end : int, optional
-        The window asked for; either missing one is taken from the latest five-year period
-        that is complete (``2016-20`` when the data stop in 2023) and has deliveries.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> p = pd.DataFrame({"period": ["2016-20", "2021-23"], "start": [2016, 2021],
-    ...                   "end": [2020, 2023], "tiv": [10.0, 5.0]})
-    >>> window(p), window(p, 2011, None)
-    ((2016, 2020), (2011, 2020))
-    """
-    if start is not None and end is not None:
-        return int(start), int(end)
-    spans = periods.loc[periods["tiv"].astype("Float64").fillna(0) > 0]
-    full = spans.loc[(spans["end"] - spans["start"]) >= 4]
-    pick = full if len(full) else spans
-    if pick.empty:
-        raise ValueError("the data hold no deliveries to take a window from")
-    last = pick.sort_values("start").iloc[-1]
-    return (
-        int(start) if start is not None else int(last["start"]),
-        int(end) if end is not None else int(last["end"]),
-    )
-
-
 def customer_sentence(rank: pd.DataFrame) -> str:
     """Say where a recipient ranks among a supplier's customers (:func:`customer_rank`).
 
@@ -1065,7 +810,7 @@ def customer_sentence(rank: pd.DataFrame) -> str:
     """
     r = rank.iloc[0]
     label = _window_label(r["start"], r["end"])
-    if _num(r["tiv"]) in (None, 0.0) or r["rank"] is pd.NA:
+    if as_number(r["tiv"]) in (None, 0.0) or r["rank"] is pd.NA:
         return f"In {label}, {r['recipient']} received nothing from {r['supplier']} in these data."
     n = int(r["rank"])
     place = "largest customer" if n == 1 else f"{_ordinal(n)} largest customer"
@@ -1151,12 +896,12 @@ def estimates_sentence(shares: pd.DataFrame) -> str:
     a = shares.attrs
     label = _window_label(a.get("start"), a.get("end"))
     who = a.get("recipient", "the recipient")
-    if not _num(a.get("total_tiv")):
+    if not as_number(a.get("total_tiv")):
         return f"No deliveries to {who} are recorded in {label} in these data."
     by = [
         f"{r['supplier']} {fmt_share(r['estimated_share'])}"
         for _, r in shares.head(3).iterrows()
-        if _num(r.get("estimated_share")) is not None
+        if as_number(r.get("estimated_share")) is not None
     ]
     text = (
         f"Of {imports_of(shares, who, major=False)} in {label} ({fmt_tiv(a['total_tiv'])}), "

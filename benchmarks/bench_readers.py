@@ -114,13 +114,13 @@ def bench_import(repeat: int) -> dict:
     """Median import times in fresh interpreters: pandas, arms, and arms with its readers.
 
     ``import arms`` loads its modules lazily, so the honest comparison for a user who reads a
-    file is ``import arms.readers`` (which imports pandas and numpy) against ``import pandas``.
+    file is ``import arms.io.readers`` (which imports pandas and numpy) against ``import pandas``.
     """
-    runs: dict[str, list[float]] = {"pandas": [], "arms": [], "arms.readers": []}
+    runs: dict[str, list[float]] = {"pandas": [], "arms": [], "arms.io.readers": []}
     for _ in range(repeat):
         for module in runs:
             runs[module].append(_import_time(module, 1))
-    p, a, r = (statistics.median(runs[m]) for m in ("pandas", "arms", "arms.readers"))
+    p, a, r = (statistics.median(runs[m]) for m in ("pandas", "arms", "arms.io.readers"))
     return {
         "pandas_s": p,
         "arms_s": a,
@@ -152,7 +152,7 @@ def main(argv=None) -> int:
     r, i, s = results["read_vs_pandas"], results["import"], results["scaling"]
     print(f"read_trade_register, 28k deals: {r['arms_s'] * 1e3:.1f} ms vs pandas.read_csv "
           f"{r['pandas_s'] * 1e3:.1f} ms -> {r['ratio']:.2f}x (target <= 2x)")
-    print(f"import arms {i['arms_s'] * 1e3:.0f} ms, import arms.readers "
+    print(f"import arms {i['arms_s'] * 1e3:.0f} ms, import arms.io.readers "
           f"{i['arms_readers_s'] * 1e3:.0f} ms, vs import pandas {i['pandas_s'] * 1e3:.0f} ms -> "
           f"{i['ratio']:.2f}x and {i['readers_ratio']:.2f}x (target <= 1.5x)")
     big_s = s[f"seconds_{s['scale']}x"]

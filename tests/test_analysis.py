@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from arms import analysis as A
-from arms import readers
 from arms.errors import UnknownEntityError
+from arms.io import readers
 from arms.paths import SHARED_SIPRI_DIR
 from arms.schema import conform
 
@@ -161,22 +159,6 @@ def test_functions_do_not_modify_their_input(small):
     A.deal_timelines(small, text="TB2")
     A.reconcile([small, small], recipient="Armenia")
     pd.testing.assert_frame_equal(small, before)
-
-
-def test_deals_frames_are_split_by_readers_split_deals(small, monkeypatch):
-    seen = []
-
-    def split_deals(deals):
-        seen.append(len(deals))
-        return small.assign(allocation="even")
-
-    fake = types.ModuleType("arms.readers")
-    fake.split_deals = split_deals
-    monkeypatch.setitem(sys.modules, "arms.readers", fake)
-    deals = conform(pd.DataFrame({"recipient": ["Azerbaijan"], "tiv_delivered": [1.0]}), "deals")
-    s = A.supplier_shares(deals, "Azerbaijan", start=2011, end=2020)
-    assert seen == [1]
-    assert s.attrs["method"] == "even"
 
 
 def test_tiv_table_is_not_deliveries():

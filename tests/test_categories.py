@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from arms import categories, paths, readers
+from arms import categories, paths
 from arms.categories import (
     CATEGORIES,
     CategoryCoverageWarning,
@@ -18,6 +18,7 @@ from arms.categories import (
     normalize_category,
 )
 from arms.errors import UnknownCategoryError
+from arms.io import readers
 
 
 def test_table_is_strict():

@@ -91,12 +91,12 @@ def test_debug_shows_traceback(tmp_path):
 
 
 def test_an_unexpected_error_is_still_one_line(monkeypatch, capsys):
-    import arms.cli_inspect
+    import arms.cli.inspect
 
     def broken(path):
         raise RuntimeError("something we did not foresee")
 
-    monkeypatch.setattr(arms.cli_inspect, "inspect_file", broken)
+    monkeypatch.setattr(arms.cli.inspect, "inspect_file", broken)
     assert main(["inspect", str(DATA / "v1-2024.csv")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "internal error: RuntimeError: something we did not foresee" in err[0]

@@ -17,9 +17,9 @@ from collections import defaultdict
 import pytest
 
 from arms.entities import harmonize
-from arms.formats import detect_format
+from arms.io.detect import detect_format
+from arms.io.readers import read_deliveries, read_tiv_table, read_trade_register
 from arms.paths import SIPRI_DIR
-from arms.readers import read_deliveries, read_tiv_table, read_trade_register
 
 README = SIPRI_DIR / "README.md"
 NOT_DATA = {"README.md", "make_extract.sh"}

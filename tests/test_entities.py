@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from arms import entities, paths, readers
+from arms import entities, paths
 from arms.entities import (
     ENTITY_TYPES,
     EntityCoverageWarning,
@@ -21,6 +21,7 @@ from arms.entities import (
     lookup,
 )
 from arms.errors import UnknownEntityError
+from arms.io import readers
 
 DATA = Path(__file__).parent / "data"
 
@@ -266,7 +267,10 @@ def test_party_key_joins_spellings_and_canonical_names():
 
 def test_a_name_matches_the_same_way_everywhere():
     """arms shares (analysis), arms deals (search), arms extract and the notebooks agree."""
-    from arms import analysis, excerpt, narrative, search
+    from arms import narrative
+    from arms.analysis import core as analysis
+    from arms.analysis import search
+    from arms.io import excerpt
 
     deals = pd.DataFrame(
         {

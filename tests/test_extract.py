@@ -17,10 +17,15 @@ from pandas.testing import assert_frame_equal
 import arms
 from arms.cli import main
 from arms.errors import ArmsError, SipriFormatError
-from arms.excerpt import extract, extract_summary
-from arms.formats import detect_format
+from arms.io.detect import detect_format
+from arms.io.excerpt import extract, extract_summary
+from arms.io.readers import (
+    parse_delivery_years,
+    read_deliveries,
+    read_tiv_table,
+    read_trade_register,
+)
 from arms.paths import SHARED_SIPRI_DIR
-from arms.readers import parse_delivery_years, read_deliveries, read_tiv_table, read_trade_register
 
 DATA = Path(__file__).parent / "data"
 REGISTER = DATA / "extract_register.csv"

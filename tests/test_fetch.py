@@ -1,4 +1,4 @@
-"""Tests for arms.fetch against a fake SIPRI backend on 127.0.0.1 (never the real one).
+"""Tests for arms.io.fetch against a fake SIPRI backend on 127.0.0.1 (never the real one).
 
 The fake serves small synthetic payloads shaped like real V1/V2/V3 exports (preamble and
 header text as SIPRI writes them, invented rows) and records every request, so the tests
@@ -19,9 +19,9 @@ import time
 import pytest
 
 import arms
-from arms import fetch
 from arms.cli import main
 from arms.errors import FetchError
+from arms.io import fetch
 
 # --------------------------------------------------------------------------------------
 # synthetic payloads (invented rows; preamble and header shaped like FORMATS.md §1-§3)

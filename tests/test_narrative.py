@@ -1,4 +1,4 @@
-"""Tests for arms.narrative (sentences from results) and arms.bundle (files found by content)."""
+"""Tests for arms.narrative (sentences from results) and arms.io.discovery (files by content)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from arms import analysis, bundle, narrative, readers
+from arms import analysis, narrative
 from arms.errors import ArmsError
+from arms.io import discovery as bundle
+from arms.io import readers
 from arms.paths import SIPRI_DIR
 
 REGISTER_CSV = (
@@ -159,7 +161,7 @@ def yearly(a_values, b_values, years=range(2014, 2018)):
     ],
 )
 def test_overtake(a, b, status, when, last):
-    result = narrative.overtake(yearly(a, b))
+    result = narrative.overtake(yearly(a, b), "Israel", "Russia")
     assert (result["status"], result["when"], result["last_behind"]) == (status, when, last)
     sentence = narrative.overtake_sentence(yearly(a, b))
     if status == "overtook":
@@ -508,24 +510,24 @@ def test_key_facts_are_rounded():
 
 
 def test_require_passes_with_the_parties(deliveries):
-    bundle.require(deliveries, recipients=["Azerbaijan", "Armenia"], suppliers=["Russia"])
-    bundle.require(deliveries, recipients=["Azerbaijan"], all_suppliers=True)
+    analysis.require(deliveries, recipients=["Azerbaijan", "Armenia"], suppliers=["Russia"])
+    analysis.require(deliveries, recipients=["Azerbaijan"], all_suppliers=True)
 
 
 def test_require_raises_not_applicable(from_china):
-    from arms.report import NotApplicable
+    from arms import NotApplicable
 
     with pytest.raises(
         NotApplicable,
         match=r"needs deliveries to Armenia; the file "
         r"register-from-china\.csv has none to Armenia",
     ):
-        bundle.require(from_china, recipients=["Armenia"])
+        analysis.require(from_china, recipients=["Armenia"])
     with pytest.raises(NotApplicable, match="has none from Israel or Russia"):
-        bundle.require(
+        analysis.require(
             from_china, recipients=["Pakistan"], suppliers=["China", "Israel", "Russia"]
         )
     with pytest.raises(NotApplicable, match="only holds deliveries from China"):
-        bundle.require(from_china, recipients=["Pakistan"], all_suppliers=True)
-    bundle.require(from_china, recipients=["Pakistan"], suppliers=["China"])
+        analysis.require(from_china, recipients=["Pakistan"], all_suppliers=True)
+    analysis.require(from_china, recipients=["Pakistan"], suppliers=["China"])
     assert issubclass(NotApplicable, Exception)

@@ -268,7 +268,7 @@ FROM_CHINA = ROOT / "tests" / "data" / "register-from-china.csv"
 
 
 def _not_applicable(path: Path, parameters: dict) -> str:
-    """Run a notebook expected to stop with arms.report.NotApplicable; return its message."""
+    """Run a notebook expected to stop with arms.NotApplicable; return its message."""
     from nbclient.exceptions import CellExecutionError
 
     _, client = _client(path, parameters)

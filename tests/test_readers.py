@@ -14,7 +14,7 @@ from pandas.testing import assert_frame_equal
 
 import arms
 from arms import schema
-from arms.readers import group_deliveries, split_deals
+from arms.io.readers import group_deliveries, split_deals
 
 DATA = Path(__file__).parent / "data" / "readers"
 SHARED = arms.paths.SHARED_SIPRI_DIR

@@ -22,9 +22,10 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from arms import report
 from arms.cli import main
+from arms.cli.report import ProgressBar
 from arms.errors import ArmsError
+from arms.report import core as report
 
 DATA_FILE = Path(__file__).parent / "data" / "search_register.csv"  # V1, generated 2024-01-01
 SCRIPT = "<script>alert(1)</script>"
@@ -563,7 +564,7 @@ def test_progress_bar_plain_and_tty():
         conversion_seconds=0.25,
     )
     plain = io.StringIO()
-    bar = report.ProgressBar(plain)
+    bar = ProgressBar(plain)
     bar(None, 0, 2)
     bar(result, 1, 2)
     assert plain.getvalue().splitlines() == [
@@ -576,7 +577,7 @@ def test_progress_bar_plain_and_tty():
             return True
 
     tty = Tty()
-    bar = report.ProgressBar(tty, width=10)
+    bar = ProgressBar(tty, width=10)
     bar(None, 0, 2)
     bar(result, 1, 2)
     bar(result, 2, 2)
@@ -603,7 +604,7 @@ def write_na_notebooks(folder: Path) -> Path:
             new_code_cell(setup),
             new_code_cell(collect),
             new_code_cell(
-                "raise arms.report.NotApplicable('this page needs deliveries to Armenia; "
+                "raise arms.NotApplicable('this page needs deliveries to Armenia; "
                 "the file x.csv has none')"
             ),
             new_markdown_cell("## A section that needs Armenia"),

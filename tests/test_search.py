@@ -1,4 +1,4 @@
-"""Tests of arms.search (find_deals, deal values) and the `arms deals` command."""
+"""Tests of arms.analysis.search (find_deals, deal values) and the `arms deals` command."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from arms import paths, readers, schema
+from arms import paths, schema
+from arms.analysis.search import DEAL_VALUE_COLUMNS, deal_values, find_deals, parse_deal_value
 from arms.cli import main
-from arms.search import DEAL_VALUE_COLUMNS, deal_values, find_deals, parse_deal_value
+from arms.io import readers
 
 DATA = Path(__file__).parent / "data"
 

@@ -55,13 +55,13 @@ import pandas as pd
 from arms.entities import party_key
 from arms.errors import ArmsError, SipriFormatError
 
-__all__ = ["extract", "extract_summary", "register", "run"]
+__all__ = ["extract", "extract_summary"]
 
 #: The variants whose records can be cut out line by line.
 SUPPORTED = ("V1", "V2", "V3")
 
 _EOL = re.compile(rb"\r\n|\r|\n")
-# A V3 row that is a table total, as arms.readers recognises it.
+# A V3 row that is a table total, as arms.io.readers recognises it.
 _TOTAL = re.compile(r"^(?:total\b|world total$)", re.I)
 _V3_HEADER = re.compile(r"^(?:Recipient|Exports by|Supplier|Imports by[^,]*),\d{4}", re.I)
 
@@ -125,7 +125,7 @@ def extract(
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> from arms.readers import read_trade_register
+    >>> from arms.io.readers import read_trade_register
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (d / "reg.csv").write_text(
     ...     "Source: SIPRI Arms Transfers Database (c) SIPRI.\n"
@@ -205,7 +205,7 @@ def extract_summary(
     ['Armenia,5,15,20,40%,20,40%', 'Total world import,15,35,50,100%,50,', '']
     """
     from arms import __version__
-    from arms.formats import load_source
+    from arms.io.detect import load_source
 
     for name, value in (("source", source), ("dest", dest)):
         if not isinstance(value, str | os.PathLike):
@@ -224,7 +224,7 @@ def extract_summary(
         raise ArmsError(f"{dest_path}: the extract would overwrite its source")
     data = src_path.read_bytes()
     physical = _physical_lines(data)
-    if len(physical) != len(src.lines):  # the same splitting rule as arms.formats
+    if len(physical) != len(src.lines):  # the same splitting rule as arms.io.detect
         raise SipriFormatError(
             f"line count mismatch ({len(physical)} physical lines, {len(src.lines)} decoded)",
             path=str(src_path),
@@ -376,7 +376,7 @@ def _in_window(years: pd.Series, window: tuple[int | None, int | None]) -> np.nd
 
 
 def _select_register(src, flt: _Filter) -> tuple[np.ndarray, int, int]:
-    from arms.readers import parse_delivery_years, read_any
+    from arms.io.readers import parse_delivery_years, read_any
 
     info = src.info
     path = info.path
@@ -425,7 +425,7 @@ def _select_register(src, flt: _Filter) -> tuple[np.ndarray, int, int]:
 
 
 def _select_table(src, flt: _Filter) -> tuple[np.ndarray, int, int]:
-    from arms.readers import read_tiv_table
+    from arms.io.readers import read_tiv_table
 
     info = src.info
     frame = read_tiv_table(info.path)  # validates every row and finds the totals
@@ -453,7 +453,7 @@ def _select_table(src, flt: _Filter) -> tuple[np.ndarray, int, int]:
 
 
 def _physical_lines(data: bytes) -> list[bytes]:
-    """Split bytes into lines that keep their line ends, as arms.formats counts lines."""
+    """Split bytes into lines that keep their line ends, as arms.io.detect counts lines."""
     out, pos = [], 0
     for m in _EOL.finditer(data):
         out.append(data[pos : m.end()])
@@ -505,104 +505,3 @@ def _command(name: str, flt: _Filter) -> str:
             parts += ["--to", str(flt.years[1])]
     return "arms extract " + shlex.join(parts)
 
-
-# --------------------------------------------------------------------------------------
-# command line
-
-
-def register(subparsers) -> None:
-    """Add the ``extract`` sub-command to ``subparsers``."""
-    parser = subparsers.add_parser(
-        "extract",
-        help="write the matching records of a SIPRI export as a SIPRI-format excerpt",
-        description=(
-            "Write the records of a SIPRI export (V1 trade register, V2 deliveries, V3 TIV "
-            "table) that match the filter to a new file in the same format, byte for byte, "
-            "with one preamble line describing the extract. Names given to one option "
-            "(--recipient Armenia Azerbaijan, or --recipient repeated) are alternatives; "
-            "different options must all match. A table keeps its total rows."
-        ),
-    )
-    parser.add_argument("source", metavar="SOURCE", help="the SIPRI export to take records from")
-    parser.add_argument(
-        "-o", "--output", required=True, metavar="DEST", help="the extract file to write"
-    )
-    parser.add_argument(
-        "--recipient",
-        action="extend",
-        nargs="+",
-        default=None,
-        metavar="NAME",
-        help="keep these recipient(s); several names and/or repeated options "
-        "(--recipient Armenia Azerbaijan = --recipient Armenia --recipient Azerbaijan)",
-    )
-    parser.add_argument(
-        "--supplier",
-        action="extend",
-        nargs="+",
-        default=None,
-        metavar="NAME",
-        help="keep these supplier(s); several names and/or repeated options",
-    )
-    parser.add_argument(
-        "--entity",
-        action="extend",
-        nargs="+",
-        default=None,
-        metavar="NAME",
-        help="keep records with one of these parties on either side (a table: these rows); "
-        "several names and/or repeated options",
-    )
-    parser.add_argument(
-        "--from",
-        dest="start",
-        type=int,
-        default=None,
-        metavar="YEAR",
-        help="first year of the window: a deal is kept if its order year or a delivery "
-        "year is in it, a deliveries row if its year is (registers only)",
-    )
-    parser.add_argument(
-        "--to", dest="end", type=int, default=None, metavar="YEAR", help="last year of the window"
-    )
-    parser.add_argument(
-        "--note", default=None, help="a sentence added to the extract line of the preamble"
-    )
-    parser.add_argument("--json", action="store_true", help="print JSON")
-    parser.set_defaults(func=run)
-
-
-def run(args) -> int:
-    """Run ``arms extract``; return the exit code."""
-    from arms.cli import emit
-
-    years = None if args.start is None and args.end is None else (args.start, args.end)
-    try:
-        summary = extract_summary(
-            args.source,
-            args.output,
-            recipients=args.recipient,
-            suppliers=args.supplier,
-            entities=args.entity,
-            years=years,
-            note=args.note,
-        )
-    except (TypeError, ValueError) as exc:
-        if isinstance(exc, ArmsError):
-            raise
-        raise ArmsError(str(exc)) from None
-    keys = ("source", "dest", "variant", "records_in", "records_out", "share")
-    payload = {k: summary[k] for k in keys} | {
-        k: summary[k] for k in ("bytes_in", "bytes_out", "sha256", "generated")
-    }
-
-    def human() -> None:
-        print(
-            f"wrote {summary['dest']}: {summary['records_out']:,} of "
-            f"{summary['records_in']:,} records ({_percent(summary['share'])}), "
-            f"{summary['bytes_out']:,} of {summary['bytes_in']:,} bytes, "
-            f"from {summary['source']} ({summary['variant']})"
-        )
-
-    emit(payload, as_json=args.json, human=human)
-    return 0

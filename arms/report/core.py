@@ -30,7 +30,6 @@ Parameters reach a notebook the way papermill passes them: a code cell tagged
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import logging
@@ -48,27 +47,26 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 from urllib.parse import quote
 
 from arms import paths
-from arms.dates import generated_date
-from arms.errors import ArmsError
+from arms.errors import ArmsError, NotApplicable
+from arms.text import CITATION, TIV_CAVEAT, generated_date
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "CellFailure",
     "DEFAULT_RECIPIENTS",
-    "NotApplicable",
     "PageResult",
-    "ProgressBar",
     "ReportResult",
     "TEMPLATE_NOTEBOOK",
     "build_report",
     "check_recipients",
     "clean_html",
     "collect_figure",
+    "collect_source",
     "collect_table",
     "find_chromium",
     "find_notebooks",
@@ -76,7 +74,6 @@ __all__ = [
     "inject_parameters",
     "key_figure",
     "print_pdf",
-    "register",
     "render_page",
 ]
 
@@ -84,6 +81,7 @@ __all__ = [
 ENV_FIGURES = "ARMS_REPORT_FIGURES"
 ENV_TABLES = "ARMS_REPORT_TABLES"
 ENV_KEYS = "ARMS_REPORT_KEYS"
+ENV_SOURCES = "ARMS_REPORT_SOURCES"
 #: Recipients the template notebook is run for when none are given.
 DEFAULT_RECIPIENTS = ("Azerbaijan", "Armenia")
 #: Stem of the notebook run once per recipient.
@@ -95,17 +93,6 @@ FORMATS = ("html", "pdf")
 DATA_SUFFIXES = (".csv", ".txt", ".json", ".xlsx", ".xls")
 
 TITLE = "Who armed Azerbaijan and Armenia? SIPRI arms transfers, notebook report"
-CITATION = (
-    "SIPRI Arms Transfers Database, Stockholm International Peace Research Institute, "
-    "https://www.sipri.org/databases/armstransfers"
-)
-TIV_CAVEAT = (
-    "Figures are SIPRI trend-indicator values (TIV), in millions. The TIV measures the volume "
-    "of military capability transferred, not its financial value: it is not US$, not a price "
-    "and not comparable with sales or budget figures. A TIV of 0 means between 0 and 0.5 "
-    "million. Single years fluctuate, so compare multi-year periods. SIPRI covers major "
-    "conventional weapons only (no small arms or ammunition) and revises its data every year."
-)
 
 _TEMPLATES = Path(__file__).with_name("templates")
 _PAGE_TEMPLATE = _TEMPLATES / "report-page.html.j2"
@@ -123,25 +110,6 @@ _INSTALL_CHROMIUM = (
 # --------------------------------------------------------------------------------------------
 # Helpers called from notebooks
 # --------------------------------------------------------------------------------------------
-
-
-class NotApplicable(ArmsError):
-    """A page does not apply to the data it was given (a case-study page without its parties).
-
-    Raised by a notebook, usually through :func:`arms.bundle.require`, before it computes
-    anything. :func:`build_report` writes such a page with the message instead of its
-    content, marks it "not applicable" in the index (not "failed": the build still
-    succeeds) and collects none of its figures, tables or key figures. In Jupyter the cell
-    shows the message alone, without a traceback.
-
-    Examples
-    --------
-    >>> str(NotApplicable("this page needs deliveries to Armenia; the file x.csv has none"))
-    'this page needs deliveries to Armenia; the file x.csv has none'
-    """
-
-    def _render_traceback_(self) -> list[str]:  # IPython shows this instead of a traceback
-        return [f"Not applicable: {self}"]
 
 
 def _slug(text: str) -> str:
@@ -258,6 +226,30 @@ def key_figure(label: str, value: Any, note: str | None = None) -> None:
         "value": _plain(value),
         "note": None if note is None else str(note).replace("`", ""),
     }
+    _append_record(path, record)
+
+
+def collect_source(frame: Any) -> None:
+    """Record which SIPRI file a page used, from the frame's ``attrs["source"]``.
+
+    The report cites exactly the files its pages recorded this way (file name, sha256,
+    variant, generated date); it never re-opens the data to find out. Outside a report build
+    this does nothing.
+
+    Examples
+    --------
+    >>> import os, pandas as pd
+    >>> os.environ.pop("ARMS_REPORT_SOURCES", None) and None
+    >>> collect_source(pd.DataFrame())
+    """
+    path = os.environ.get(ENV_SOURCES)
+    source = getattr(frame, "attrs", {}).get("source") or {}
+    if not path or not source:
+        return
+    keys = ("path", "sha256", "variant", "generated", "description", "query")
+    record = {k: _plain(source.get(k)) for k in keys if source.get(k) is not None}
+    if "path" in record:
+        record["path"] = Path(str(record["path"])).name  # never a machine path
     _append_record(path, record)
 
 
@@ -1074,7 +1066,7 @@ def print_pdf(
 
 def _provenance(data: Path | None, tables: Iterable[Any]) -> list[dict]:
     """Return one row per SIPRI file: the data location's files, then other table sources."""
-    from arms.formats import detect_format
+    from arms.io.detect import detect_format
 
     rows: list[dict] = []
     seen: set[str] = set()
@@ -1279,7 +1271,7 @@ def check_recipients(recipients: Iterable[str]) -> None:
 
 def _check_data_file(path: Path) -> None:
     """Fail before running anything when a ``--data`` file cannot feed the pages."""
-    from arms.formats import detect_format
+    from arms.io.detect import detect_format
 
     needs = "the report needs a trade register or deliveries file"
     try:
@@ -1521,223 +1513,3 @@ def _print_pdfs(result: ReportResult, *, chromium: str, jobs: int) -> None:
             except ArmsError as exc:
                 result.problems.append(str(exc))
 
-
-# --------------------------------------------------------------------------------------------
-# Command line
-# --------------------------------------------------------------------------------------------
-
-
-class ProgressBar:
-    """Show report progress: a redrawn bar on a terminal, one plain line per page otherwise.
-
-    Parameters
-    ----------
-    stream : file-like, optional
-        Where to write; default ``sys.stderr``.
-    width : int, default 24
-        Characters of the bar.
-
-    Examples
-    --------
-    >>> import io
-    >>> buf = io.StringIO()
-    >>> bar = ProgressBar(buf)
-    >>> bar(None, 0, 2)
-    >>> print(buf.getvalue().strip())
-    Executing 2 notebook(s)
-    """
-
-    def __init__(self, stream: TextIO | None = None, *, width: int = 24):
-        self.stream = sys.stderr if stream is None else stream
-        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
-        self.width = width
-        self.started = time.perf_counter()
-        self._last_len = 0
-
-    def __call__(self, page: PageResult | None, done: int, total: int) -> None:
-        """Report that ``page`` finished (``None``: the build starts)."""
-        if page is None:
-            self.started = time.perf_counter()
-            self.stream.write(f"Executing {total} notebook(s)\n")
-            self.stream.flush()
-            return
-        status = {"failed": "FAILED"}.get(page.status, page.status)
-        detail = (
-            f"{page.name} {status} in {page.seconds:.1f}s (kernel {page.kernel_seconds:.1f}s,"
-            f" run {page.execution_seconds:.1f}s, html {page.conversion_seconds:.1f}s)"
-        )
-        if not self.tty:
-            self.stream.write(f"[{done}/{total}] {detail}\n")
-        else:
-            filled = round(self.width * done / total)
-            bar = "#" * filled + "-" * (self.width - filled)
-            elapsed = time.perf_counter() - self.started
-            line = f"\r[{bar}] {done}/{total} {elapsed:5.1f}s  {page.name} {status}"
-            line += f" {page.seconds:.1f}s"
-            self.stream.write(line.ljust(self._last_len))
-            self._last_len = len(line)
-            if done == total:
-                self.stream.write("\n")
-        self.stream.flush()
-
-
-def _formats(text: str) -> list[str]:
-    values = [v.strip().lower() for v in text.split(",") if v.strip()]
-    unknown = sorted(set(values) - set(FORMATS))
-    if unknown or not values:
-        raise argparse.ArgumentTypeError(
-            f"unknown format {', '.join(unknown) or repr(text)}; choose from html, pdf"
-        )
-    return values
-
-
-def _summary(result: ReportResult) -> dict:
-    return {
-        "index": str(result.index),
-        "ok": result.ok,
-        "pages": [
-            {
-                "notebook": p.notebook.name,
-                "recipient": p.recipient,
-                "html": str(p.html or ""),
-                "pdf": str(p.pdf or ""),
-                "ok": p.ok,
-                "status": p.status,
-                "not_applicable": p.not_applicable,
-                "seconds": round(p.seconds, 3),
-                "kernel_seconds": round(p.kernel_seconds, 3),
-                "execution_seconds": round(p.execution_seconds, 3),
-                "conversion_seconds": round(p.conversion_seconds, 3),
-                "failure": None
-                if p.failure is None
-                else {
-                    "cell_index": p.failure.cell_index,
-                    "source": p.failure.source,
-                    "ename": p.failure.ename,
-                    "evalue": p.failure.evalue,
-                },
-            }
-            for p in result.pages
-        ],
-        "workbook": str(result.workbook or ""),
-        "figures": [str(f) for p in result.pages for f in p.figures],
-        "problems": result.problems,
-        "jobs": result.jobs,
-        "timings": {k: round(v, 3) for k, v in result.timings().items()},
-    }
-
-
-def _cmd_report(args: argparse.Namespace) -> int:
-    from arms.cli import emit
-
-    progress = None if args.quiet or args.json else ProgressBar(sys.stderr)
-    result = build_report(
-        args.notebooks or None,
-        args.out,
-        recipients=args.recipient,
-        data=args.data,
-        formats=args.format,
-        with_code=args.with_code,
-        jobs=args.jobs,
-        timeout=args.timeout,
-        progress=progress,
-    )
-    t = result.timings()
-
-    def human() -> None:
-        print(f"Report: {result.index}")
-        print(
-            f"{len(result.pages)} page(s) in {t['wall']:.1f}s on {result.jobs} worker(s); "
-            f"kernel {t['kernel']:.1f}s, execution {t['execution']:.1f}s, "
-            f"conversion {t['conversion']:.1f}s (summed over pages)"
-        )
-        for p in result.pages:
-            if p.status == "not applicable":
-                print(f"{p.name}: not applicable: {p.not_applicable}")
-
-    emit(_summary(result), as_json=args.json, human=human)
-    for failure in result.failures:
-        print(str(failure), file=sys.stderr)
-    for problem in result.problems:
-        print(problem, file=sys.stderr)
-    if not result.ok:
-        failed = len(result.failures)
-        what = [f"{failed} of {len(result.pages)} page(s) failed"] if failed else []
-        what += [f"{len(result.problems)} other problem(s)"] if result.problems else []
-        print(
-            f"arms report: error: {'; '.join(what)}; the report was written to "
-            f"{result.index} with the failures marked",
-            file=sys.stderr,
-        )
-        return 1
-    return 0
-
-
-def register(subparsers: Any) -> None:
-    """Add the ``report`` sub-command to the ``arms`` command line.
-
-    Parameters
-    ----------
-    subparsers : argparse._SubParsersAction
-        From :meth:`argparse.ArgumentParser.add_subparsers`.
-    """
-    p = subparsers.add_parser(
-        "report",
-        help="execute the notebooks and build the static HTML report",
-        description=(
-            "Execute the notebooks (in parallel), render each to standalone HTML, run the "
-            "recipient profile once per recipient, and write index.html with provenance, "
-            "citation, contents and key figures, plus figures/ and arms-tables.xlsx."
-        ),
-    )
-    p.add_argument(
-        "--out",
-        type=Path,
-        default=paths.REPORTS_DIR,
-        metavar="DIR",
-        help="report folder (default: reports/)",
-    )
-    p.add_argument(
-        "--recipient",
-        action="append",
-        metavar="NAME",
-        help="run the recipient profile for NAME; repeat for several "
-        f"(default: {', '.join(DEFAULT_RECIPIENTS)})",
-    )
-    p.add_argument(
-        "--data",
-        type=Path,
-        metavar="PATH",
-        help="SIPRI folder (passed as DATA_DIR) or file (passed as DATA)",
-    )
-    p.add_argument(
-        "--format",
-        type=_formats,
-        default=["html"],
-        metavar="html,pdf",
-        help="output formats, comma separated; pdf needs a system Chromium",
-    )
-    p.add_argument("--with-code", action="store_true", help="show the code cells")
-    p.add_argument(
-        "--notebooks",
-        nargs="+",
-        type=Path,
-        metavar="PATH",
-        help="notebook files or folders (default: notebooks/)",
-    )
-    p.add_argument(
-        "--jobs",
-        type=int,
-        metavar="N",
-        help="notebooks executed at once (default: the number of cores)",
-    )
-    p.add_argument(
-        "--timeout",
-        type=int,
-        default=600,
-        metavar="SECONDS",
-        help="time limit of a single cell (default: 600)",
-    )
-    p.add_argument("--quiet", action="store_true", help="no progress output")
-    p.add_argument("--json", action="store_true", help="print the result as JSON")
-    p.set_defaults(func=_cmd_report)

@@ -3,7 +3,7 @@
 Every function takes a canonical frame first (see :mod:`arms.schema`) and returns a new frame,
 so calls chain with ``DataFrame.pipe``. A *deliveries* frame (one row per deal and year) is
 the natural input; a *deals* frame (a trade register) is accepted everywhere too and split
-evenly across its delivery years with :func:`arms.readers.split_deals` (the result says so:
+evenly across its delivery years with :func:`arms.io.readers.split_deals` (the result says so:
 ``attrs["method"] == "even"``, an estimate of the yearly profile, exact per deal).
 
 Conventions, all SIPRI's own:
@@ -38,11 +38,14 @@ import logging
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from arms import categories, dates, entities
-from arms.errors import UnknownEntityError
+from arms import categories, entities, text
+from arms.errors import NotApplicable, UnknownEntityError
+from arms.io.readers import split_deals
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +67,11 @@ __all__ = [
     "period_label",
     "period_table",
     "reconcile",
+    "overtake",
+    "period_containing",
     "release_diff",
+    "window",
+    "require",
     "suggest_names",
     "supplier_scope",
     "supplier_shares",
@@ -168,7 +175,7 @@ def _kind(frame: pd.DataFrame) -> str:
 def as_deliveries(frame: pd.DataFrame) -> pd.DataFrame:
     """Return ``frame`` as a deliveries frame, splitting a deals frame evenly.
 
-    A deals frame (a trade register) goes through :func:`arms.readers.split_deals`, which
+    A deals frame (a trade register) goes through :func:`arms.io.readers.split_deals`, which
     spreads each deal's delivered units and TIV evenly over its delivery years
     (``allocation="even"``). Columns the deals frame has beyond the canonical ones (such as
     harmonised names) are carried over to every year of their deal.
@@ -203,8 +210,6 @@ def as_deliveries(frame: pd.DataFrame) -> pd.DataFrame:
         return frame
     if kind == "tiv":
         raise ValueError("a TIV table has no deliveries; pass a register or deliveries frame")
-    from arms.readers import split_deals
-
     split = split_deals(frame)
     extra = [c for c in frame.columns if c not in split.columns]
     if extra and "source_line" in split.columns and frame["source_line"].is_unique:
@@ -416,7 +421,7 @@ def supplier_scope(frame: pd.DataFrame) -> str | None:
     Parameters
     ----------
     frame : pandas.DataFrame
-        A frame read by :mod:`arms.readers` (or a result carrying its ``source``).
+        A frame read by :mod:`arms.io.readers` (or a result carrying its ``source``).
 
     Returns
     -------
@@ -1487,7 +1492,7 @@ class _Yearly:
 
 
 def _generated(frame: pd.DataFrame) -> str | None:
-    return dates.generated_date(_source(frame).get("generated"))
+    return text.generated_date(_source(frame).get("generated"))
 
 
 def _yearly(name: str, frame: pd.DataFrame, recipient: str) -> _Yearly:
@@ -2054,3 +2059,201 @@ def release_diff(
         else "supplier, recipient, order year and designation, then delivery years and units",
     }
     return out
+
+
+def _and(names: list[str], word: str = "and") -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {word} " + names[-1]
+
+
+def require(
+    frame: pd.DataFrame,
+    *,
+    recipients: list[str] | tuple[str, ...] = (),
+    suppliers: list[str] | tuple[str, ...] = (),
+    all_suppliers: bool = False,
+) -> None:
+    """Check that the data can answer a page's questions; raise ``NotApplicable`` if not.
+
+    A notebook calls this right after loading its data, so that a file without the page's
+    parties (a user's own download for another country) gives one clear sentence instead of
+    an error deep in the page. ``arms report`` marks such a page "not applicable".
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A register or deliveries frame as read by :func:`arms.load` (its ``attrs["source"]``
+        names the file in the message).
+    recipients : list of str
+        Each must have received at least one delivery in the data.
+    suppliers : list of str
+        Each must have delivered at least once (to one of ``recipients``, when given).
+    all_suppliers : bool, default False
+        The page needs every supplier's exports: a file limited to some suppliers ("from
+        China to All countries", see :func:`arms.analysis.supplier_scope`) does not do.
+
+    Raises
+    ------
+    arms.NotApplicable
+        Saying what the page needs and what the file lacks.
+
+    Examples
+    --------
+    >>> from arms.schema import conform
+    >>> d = conform(pd.DataFrame({"recipient": "Azerbaijan", "supplier": "Israel",
+    ...     "year": [2017], "tiv": [5.0], "allocation": "sipri"}), "deliveries")
+    >>> d.attrs["source"] = {"path": "/data/az.csv"}
+    >>> require(d, recipients=["Azerbaijan"], suppliers=["Israel"])
+    >>> try:
+    ...     require(d, recipients=["Azerbaijan", "Armenia"])
+    ... except Exception as exc:
+    ...     print(type(exc).__name__, exc)  # doctest: +NORMALIZE_WHITESPACE
+    NotApplicable this page needs deliveries to Azerbaijan and Armenia; the file az.csv has
+    none to Armenia
+    """
+    source = frame.attrs.get("source") if hasattr(frame, "attrs") else None
+    path = source.get("path") if isinstance(source, dict) else None
+    the_file = f"the file {Path(str(path)).name}" if path else "the data"
+    d = as_deliveries(frame)
+    d = d.loc[d["year"].notna().fillna(False).astype(bool)] if "year" in d.columns else d
+    recipients, suppliers = [str(r) for r in recipients], [str(s) for s in suppliers]
+    missing = [
+        r for r in recipients if not _match(d, "recipient", r, errors="ignore").any()
+    ]
+    if missing:
+        raise NotApplicable(
+            f"this page needs deliveries to {_and(recipients)}; {the_file} has none to "
+            f"{_and(missing, 'or')}"
+        )
+    to = _match(d, "recipient", recipients or None)
+    missing = [
+        s for s in suppliers if not (to & _match(d, "supplier", s, errors="ignore")).any()
+    ]
+    if missing:
+        where = f" to {_and(recipients)}" if recipients else ""
+        raise NotApplicable(
+            f"this page needs deliveries from {_and(suppliers)}{where}; {the_file} has none "
+            f"from {_and(missing, 'or')}"
+        )
+    scope = supplier_scope(frame) if all_suppliers else None
+    if scope:
+        raise NotApplicable(
+            f"this page needs a file of every supplier's exports; {the_file} only holds "
+            f"deliveries from {scope}"
+        )
+
+
+def overtake(table: pd.DataFrame, a: str, b: str) -> dict:
+    """Return when supplier ``a`` overtook supplier ``b`` (``a`` delivered more than ``b``).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Long, with ``supplier``, ``tiv`` and either ``period`` (from
+        :func:`arms.analysis.period_table`, in period order) or ``year`` (from
+        :func:`arms.analysis.yearly_series`).
+    a, b : str
+        The suppliers to compare (as the table names them; case is ignored).
+
+    Returns
+    -------
+    dict
+        ``unit`` (``"period"`` or ``"year"``), ``status`` (``"overtook"``, ``"never behind"``,
+        ``"not yet"`` or ``"no deliveries"``), ``when`` (the period or year ``a`` overtook
+        ``b``, else None), ``last_behind`` (the last period or year ``b`` delivered more),
+        and the two values ``a_tiv``, ``b_tiv`` (and ``a_share``, ``b_share`` when the
+        table has shares) at ``when`` (or, for ``"not yet"``, at ``last_behind``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"year": [2015, 2015, 2016, 2016], "supplier": ["Russia", "Israel"] * 2,
+    ...                   "tiv": [213.7, 111.5, 7.2, 250.45]})
+    >>> o = overtake(t, "Israel", "Russia")
+    >>> o["status"], o["when"], o["last_behind"]
+    ('overtook', 2016, 2015)
+    """
+    unit = "period" if "period" in table.columns else "year"
+    names = {entities.party_key(n): n for n in table["supplier"].dropna().unique()}
+    col_a = names.get(entities.party_key(a), a)
+    col_b = names.get(entities.party_key(b), b)
+    order = list(dict.fromkeys(table[unit].tolist()))
+    pivot = table.pivot_table(index=unit, columns="supplier", values="tiv", aggfunc="sum")
+    pivot = pivot.reindex(order).astype(float).fillna(0.0)
+    zero = pd.Series(0.0, index=pivot.index)
+    va = pivot[col_a] if col_a in pivot.columns else zero
+    vb = pivot[col_b] if col_b in pivot.columns else zero
+    shares = None
+    if "share" in table.columns:
+        shares = table.pivot_table(index=unit, columns="supplier", values="share", aggfunc="sum")
+    units = [u for u in order if va[u] > 0 or vb[u] > 0]
+    out = {"unit": unit, "a": a, "b": b, "when": None, "last_behind": None}
+    if not units:
+        return {**out, "status": "no deliveries"}
+    behind = [u for u in units if vb[u] > va[u]]
+    if not behind:
+        return {**out, "status": "never behind"}
+    last = behind[-1]
+    at = last if last == units[-1] else units[units.index(last) + 1]
+    out.update(
+        status="not yet" if at == last else "overtook",
+        when=None if at == last else _scalar(at),
+        last_behind=_scalar(last),
+        a_tiv=float(va[at]),
+        b_tiv=float(vb[at]),
+        a_last=float(va[last]),
+        b_last=float(vb[last]),
+    )
+    if shares is not None and at in shares.index:
+        out["a_share"] = float(shares.loc[at].get(col_a, 0.0))
+        out["b_share"] = float(shares.loc[at].get(col_b, 0.0))
+    return out
+
+
+def _scalar(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else value
+
+
+def period_containing(year: int, *, length: int = 5, anchor: int = 2020) -> tuple[int, int, str]:
+    """Return SIPRI's five-year period around a year: ``(start, end, label)``.
+
+    Examples
+    --------
+    >>> period_containing(2019), period_containing(2021)
+    ((2016, 2020, '2016-20'), (2021, 2025, '2021-25'))
+    """
+    end = year + (anchor - year) % length
+    start = end - length + 1
+    return start, end, period_label(start, end)
+
+
+def window(periods: pd.DataFrame, start: int | None = None, end: int | None = None) -> tuple:
+    """Return ``(start, end)``: the given years, else the latest full period with data.
+
+    Parameters
+    ----------
+    periods : pandas.DataFrame
+        From :func:`arms.analysis.period_table` (``period``, ``start``, ``end``, ``tiv``).
+    start, end : int, optional
+        The window asked for; either missing one is taken from the latest five-year period
+        that is complete (``2016-20`` when the data stop in 2023) and has deliveries.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> p = pd.DataFrame({"period": ["2016-20", "2021-23"], "start": [2016, 2021],
+    ...                   "end": [2020, 2023], "tiv": [10.0, 5.0]})
+    >>> window(p), window(p, 2011, None)
+    ((2016, 2020), (2011, 2020))
+    """
+    if start is not None and end is not None:
+        return int(start), int(end)
+    spans = periods.loc[periods["tiv"].astype("Float64").fillna(0) > 0]
+    full = spans.loc[(spans["end"] - spans["start"]) >= 4]
+    pick = full if len(full) else spans
+    if pick.empty:
+        raise ValueError("the data hold no deliveries to take a window from")
+    last = pick.sort_values("start").iloc[-1]
+    return (
+        int(start) if start is not None else int(last["start"]),
+        int(end) if end is not None else int(last["end"]),
+    )

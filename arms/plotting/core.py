@@ -44,14 +44,11 @@ from matplotlib.path import Path as MplPath
 from matplotlib.text import Text
 from matplotlib.transforms import blended_transform_factory
 
-from arms.dates import generated_date
+from arms.text import SHARE_LABEL, SOURCE, TIV_LABEL, generated_date
 
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "TIV_LABEL",
-    "SHARE_LABEL",
-    "SOURCE",
     "SUPPLIER_COLOURS",
     "RECIPIENT_COLOURS",
     "OTHER",
@@ -70,12 +67,6 @@ __all__ = [
     "plot_flows",
 ]
 
-#: Label of every axis that shows TIV: a volume index in millions, never money.
-TIV_LABEL = "SIPRI TIV (millions; volume, not US$)"
-#: Label of share axes (percent of the recipient's TIV in the period).
-SHARE_LABEL = "Share of imports (% of SIPRI TIV)"
-#: The source every note cites.
-SOURCE = "SIPRI Arms Transfers Database"
 #: The name small suppliers are lumped under.
 OTHER = "Other"
 
@@ -1519,7 +1510,7 @@ def _generated(frame: pd.DataFrame, generated: object) -> object:
 
 
 def _format_generated(generated: object) -> str | None:
-    """Return the stamp(s) as :func:`arms.dates.generated_date` writes them (``;`` joins)."""
+    """Return the stamp(s) as :func:`arms.text.generated_date` writes them (``;`` joins)."""
     if isinstance(generated, str):  # _generated joins the stamps of several sources with "; "
         parts = (generated_date(part) for part in generated.split(";"))
         return "; ".join(part for part in parts if part) or None

@@ -26,7 +26,7 @@ import pandas as pd
 
 from arms import schema
 from arms.errors import SipriFormatError
-from arms.formats import VARIANTS, Source, load_source, strip_padding
+from arms.io.detect import VARIANTS, Source, load_source, strip_padding
 
 __all__ = [
     "read_any",
@@ -227,7 +227,7 @@ def read_any(path: str | os.PathLike, *, errors: str = "raise") -> pd.DataFrame:
     r"""Return a SIPRI export as the canonical frame it holds natively.
 
     A trade register gives deals, a per-year file deliveries, a TIV table the long ``tiv``
-    frame (:data:`arms.formats.KIND_OF_VARIANT` maps each variant to its frame).
+    frame (:data:`arms.io.detect.KIND_OF_VARIANT` maps each variant to its frame).
 
     Parameters
     ----------
@@ -253,9 +253,9 @@ def read_any(path: str | os.PathLike, *, errors: str = "raise") -> pd.DataFrame:
 
 
 def read_source(src: Source, *, errors: str = "raise") -> pd.DataFrame:
-    """Return the native frame of a file already loaded with :func:`arms.formats.load_source`.
+    """Return the native frame of a file already loaded with :func:`arms.io.detect.load_source`.
 
-    For callers that need both the file's :class:`~arms.formats.FormatInfo` and its frame
+    For callers that need both the file's :class:`~arms.io.detect.FormatInfo` and its frame
     (``arms inspect``), so the file is read and decoded once.
     """
     if errors not in _ERRORS:

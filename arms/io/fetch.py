@@ -5,7 +5,7 @@ undocumented JSON backend. The legacy export endpoint that older tools call now 
 SIPRI's website, and a client that does not check what came back saves that HTML page as
 "data". This module asks the backend for the same CSV files the portal's download buttons
 produce, checks that each one *is* a SIPRI export of the expected variant (with
-:func:`arms.formats.detect_format`) and writes it byte for byte, preamble included, so the
+:func:`arms.io.detect.detect_format`) and writes it byte for byte, preamble included, so the
 file in ``data/sipri/`` is indistinguishable from a manual download.
 
 What is known about the backend comes from public clients, not from SIPRI documentation:
@@ -67,7 +67,6 @@ __all__ = [
     "request_body",
     "default_output_path",
     "cache_location",
-    "register",
 ]
 
 log = logging.getLogger(__name__)
@@ -93,7 +92,7 @@ _TIV_PATH = "trades/import-export-csv/"
 _MAX_YEAR_PATH = "trades/getMaxYear"
 _CATALOG_PATH = "countries/getAllCountriesTrimmed"
 
-#: The variant :func:`arms.formats.detect_format` must report for each kind of request.
+#: The variant :func:`arms.io.detect.detect_format` must report for each kind of request.
 _EXPECTED_VARIANTS: dict[str, frozenset[str]] = {
     "register": frozenset({"V1"}),
     "deliveries": frozenset({"V2"}),
@@ -609,7 +608,7 @@ def _verify_payload(data: bytes, expected: set[str] | frozenset[str]) -> str:
     """Return the variant of ``data`` if it is a SIPRI export of an ``expected`` variant.
 
     The bytes are written to a temporary file and checked by the project's own detector,
-    :func:`arms.formats.detect_format`, so "is this a SIPRI file" means the same here as
+    :func:`arms.io.detect.detect_format`, so "is this a SIPRI file" means the same here as
     in every reader.
 
     Raises
@@ -619,7 +618,7 @@ def _verify_payload(data: bytes, expected: set[str] | frozenset[str]) -> str:
     """
     if not data.strip():
         raise FetchError("the payload is empty")
-    from arms.formats import detect_format
+    from arms.io.detect import detect_format
 
     with tempfile.TemporaryDirectory(prefix="arms-fetch-") as tmp:
         path = Path(tmp) / "payload.csv"
@@ -661,7 +660,7 @@ def _decode_payload(answer: Any) -> bytes:
 
 
 @dataclasses.dataclass(frozen=True)
-class _FetchResult:
+class FetchResult:
     path: Path
     variant: str
     size: int
@@ -741,7 +740,7 @@ def default_output_path(
     return Path(paths.SIPRI_DIR) / name
 
 
-def _fetch(
+def fetch_export(
     kind: str,
     recipients: str | Iterable[str] | None,
     suppliers: str | Iterable[str] | None,
@@ -758,7 +757,7 @@ def _fetch(
     progress: bool,
     by: str | None = None,
     open_deals: bool = True,
-) -> _FetchResult:
+) -> FetchResult:
     recipient_names = _names(recipients, "recipients")
     supplier_names = _names(suppliers, "suppliers")
     for label, year in (("first_year", first_year), ("last_year", last_year)):
@@ -839,7 +838,7 @@ def _fetch(
         )
     )
     _write_atomic(out, data)
-    return _FetchResult(
+    return FetchResult(
         path=out,
         variant=variant,
         size=len(data),
@@ -921,7 +920,7 @@ def fetch_register(
     >>> path = arms.fetch_register("Armenia", first_year=1990)  # doctest: +SKIP
     >>> deals = arms.read_trade_register(path)  # doctest: +SKIP
     """
-    return _fetch(
+    return fetch_export(
         "register",
         recipients,
         suppliers,
@@ -977,7 +976,7 @@ def fetch_deliveries(
     >>> path = arms.fetch_deliveries(suppliers="Russia", first_year=2014)  # doctest: +SKIP
     >>> arms.read_deliveries(path).groupby("year")["tiv"].sum()  # doctest: +SKIP
     """
-    return _fetch(
+    return fetch_export(
         "deliveries",
         recipients,
         suppliers,
@@ -1034,7 +1033,7 @@ def fetch_tiv(
     >>> path = arms.fetch_tiv(first_year=2000, last_year=2024)  # doctest: +SKIP
     >>> arms.read_tiv_table(path)  # doctest: +SKIP
     """
-    return _fetch(
+    return fetch_export(
         "tiv",
         recipients,
         suppliers,
@@ -1057,124 +1056,3 @@ for _func in (fetch_register, fetch_deliveries, fetch_tiv):
     _func.__doc__ = _func.__doc__.replace("    {common}", _COMMON_DOC)
 del _func
 
-
-# --------------------------------------------------------------------------------------
-# command line
-
-
-def register(subparsers) -> None:
-    """Add the ``fetch`` sub-command to the ``arms`` command line."""
-    p = subparsers.add_parser(
-        "fetch",
-        help="download a fresh export from the SIPRI backend",
-        description=(
-            "Download a trade register (V1), deliveries register (V2) or TIV table (V3) "
-            "from SIPRI's backend, check it is a SIPRI export of that kind, and write it "
-            "byte for byte. Answers are cached under $ARMS_CACHE_DIR or "
-            "~/.cache/arms/fetch until SIPRI publishes a new data year."
-        ),
-    )
-    p.add_argument("kind", choices=KINDS, help="what to download")
-    p.add_argument(
-        "--recipient",
-        action="extend",
-        nargs="+",
-        metavar="NAME",
-        help="recipient name(s); repeatable; default all",
-    )
-    p.add_argument(
-        "--supplier",
-        action="extend",
-        nargs="+",
-        metavar="NAME",
-        help="supplier name(s); repeatable; default all",
-    )
-    p.add_argument(
-        "--from",
-        dest="first_year",
-        type=int,
-        metavar="Y1",
-        help=f"first delivery year (default {FIRST_YEAR})",
-    )
-    p.add_argument(
-        "--to",
-        dest="last_year",
-        type=int,
-        metavar="Y2",
-        help="last delivery year (default: SIPRI's latest data year)",
-    )
-    p.add_argument(
-        "--by",
-        choices=("recipient", "supplier"),
-        help="tiv only: one row per recipient (imports) or per supplier (exports)",
-    )
-    p.add_argument(
-        "-o",
-        "--output",
-        type=Path,
-        metavar="PATH",
-        help="output file (default: a dated name in data/sipri/)",
-    )
-    p.add_argument(
-        "--api-url",
-        metavar="URL",
-        help=f"backend base URL (default ${API_URL_ENV} or {DEFAULT_API_URL})",
-    )
-    p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
-    p.add_argument(
-        "--cache-dir",
-        type=Path,
-        metavar="DIR",
-        help=f"cache directory (default ${CACHE_DIR_ENV} or ~/.cache/arms/fetch)",
-    )
-    p.add_argument(
-        "--timeout",
-        type=float,
-        default=DEFAULT_TIMEOUT,
-        metavar="SECONDS",
-        help=f"seconds to wait for each answer (default {DEFAULT_TIMEOUT:g})",
-    )
-    p.add_argument("--json", action="store_true", help="print the result as JSON")
-    p.set_defaults(func=_run)
-
-
-def _run(args) -> int:
-    from arms.cli import emit
-
-    if args.by is not None and args.kind != "tiv":
-        raise FetchError("--by applies to 'arms fetch tiv' only")
-    try:
-        result = _fetch(
-            args.kind,
-            args.recipient,
-            args.supplier,
-            first_year=args.first_year,
-            last_year=args.last_year,
-            output=args.output,
-            api_url=args.api_url,
-            cache=not args.no_cache,
-            cache_dir=args.cache_dir,
-            timeout=args.timeout,
-            retries=DEFAULT_RETRIES,
-            backoff=DEFAULT_BACKOFF,
-            progress=True,
-            by=args.by,
-        )
-    except ValueError as exc:  # bad year range or timeout: a usage error, one line
-        raise FetchError(str(exc)) from exc
-    payload = {
-        "path": str(result.path),
-        "variant": result.variant,
-        "bytes": result.size,
-        "cached": result.cached,
-        "sha256": result.sha256,
-        "max_year": result.max_year,
-        "url": result.url,
-    }
-
-    def human() -> None:
-        source = "from the cache" if result.cached else "from SIPRI"
-        print(f"wrote {result.path} ({result.variant}, {result.size:,} bytes, {source})")
-
-    emit(payload, as_json=args.json, human=human)
-    return 0

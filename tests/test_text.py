@@ -1,4 +1,4 @@
-"""Tests of arms.dates: one way to write SIPRI's "data generated" stamp for people."""
+"""Tests of arms.text: one way to write SIPRI's "data generated" stamp for people."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from arms.dates import generated_date
+from arms.text import generated_date
 
 
 @pytest.mark.parametrize(

@@ -34,7 +34,7 @@ import pandas as pd
 from arms.entities import party_key
 from arms.errors import ArmsError, SipriFormatError
 
-__all__ = ["ROLES", "bundled_files", "choose", "describe", "load", "require", "supplier_file"]
+__all__ = ["ROLES", "bundled_files", "choose", "describe", "load", "supplier_file"]
 
 #: The roles a SIPRI file can play, in the order :func:`describe` lists them.
 ROLES: dict[str, str] = {
@@ -51,8 +51,8 @@ ROLES: dict[str, str] = {
 @functools.lru_cache(maxsize=64)
 def _classify(path: str, _stamp: tuple[int, int]) -> dict | None:
     """Return what a file is (``None`` for a file that is not a SIPRI export)."""
-    from arms.formats import detect_format
-    from arms.readers import read_any
+    from arms.io.detect import detect_format
+    from arms.io.readers import read_any
 
     try:
         info = detect_format(path)
@@ -379,7 +379,7 @@ def load(path: str | os.PathLike, kind: str | None = None) -> pd.DataFrame:
     >>> load(p)[["entity", "year", "tiv"]].values.tolist()
     [['Armenia', 2020, 4.0]]
     """
-    from arms import readers
+    from arms.io import readers
 
     if kind is None:
         return readers.read_any(path)
@@ -391,87 +391,3 @@ def load(path: str | os.PathLike, kind: str | None = None) -> pd.DataFrame:
     if read is None:
         raise ValueError(f"kind must be 'deals', 'deliveries' or 'tiv', not {kind!r}")
     return read(path)
-
-
-def _and(names: list[str], word: str = "and") -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {word} " + names[-1]
-
-
-def require(
-    frame: pd.DataFrame,
-    *,
-    recipients: list[str] | tuple[str, ...] = (),
-    suppliers: list[str] | tuple[str, ...] = (),
-    all_suppliers: bool = False,
-) -> None:
-    """Check that the data can answer a page's questions; raise ``NotApplicable`` if not.
-
-    A notebook calls this right after loading its data, so that a file without the page's
-    parties (a user's own download for another country) gives one clear sentence instead of
-    an error deep in the page. ``arms report`` marks such a page "not applicable".
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        A register or deliveries frame as read by :func:`load` (its ``attrs["source"]``
-        names the file in the message).
-    recipients : list of str
-        Each must have received at least one delivery in the data.
-    suppliers : list of str
-        Each must have delivered at least once (to one of ``recipients``, when given).
-    all_suppliers : bool, default False
-        The page needs every supplier's exports: a file limited to some suppliers ("from
-        China to All countries", see :func:`arms.analysis.supplier_scope`) does not do.
-
-    Raises
-    ------
-    arms.report.NotApplicable
-        Saying what the page needs and what the file lacks.
-
-    Examples
-    --------
-    >>> from arms.schema import conform
-    >>> d = conform(pd.DataFrame({"recipient": "Azerbaijan", "supplier": "Israel",
-    ...     "year": [2017], "tiv": [5.0], "allocation": "sipri"}), "deliveries")
-    >>> d.attrs["source"] = {"path": "/data/az.csv"}
-    >>> require(d, recipients=["Azerbaijan"], suppliers=["Israel"])
-    >>> try:
-    ...     require(d, recipients=["Azerbaijan", "Armenia"])
-    ... except Exception as exc:
-    ...     print(type(exc).__name__, exc)  # doctest: +NORMALIZE_WHITESPACE
-    NotApplicable this page needs deliveries to Azerbaijan and Armenia; the file az.csv has
-    none to Armenia
-    """
-    from arms import analysis
-    from arms.report import NotApplicable
-
-    source = frame.attrs.get("source") if hasattr(frame, "attrs") else None
-    path = source.get("path") if isinstance(source, dict) else None
-    the_file = f"the file {Path(str(path)).name}" if path else "the data"
-    d = analysis.as_deliveries(frame)
-    d = d.loc[d["year"].notna().fillna(False).astype(bool)] if "year" in d.columns else d
-    recipients, suppliers = [str(r) for r in recipients], [str(s) for s in suppliers]
-    missing = [
-        r for r in recipients if not analysis._match(d, "recipient", r, errors="ignore").any()
-    ]
-    if missing:
-        raise NotApplicable(
-            f"this page needs deliveries to {_and(recipients)}; {the_file} has none to "
-            f"{_and(missing, 'or')}"
-        )
-    to = analysis._match(d, "recipient", recipients or None)
-    missing = [
-        s for s in suppliers if not (to & analysis._match(d, "supplier", s, errors="ignore")).any()
-    ]
-    if missing:
-        where = f" to {_and(recipients)}" if recipients else ""
-        raise NotApplicable(
-            f"this page needs deliveries from {_and(suppliers)}{where}; {the_file} has none "
-            f"from {_and(missing, 'or')}"
-        )
-    scope = analysis.supplier_scope(frame) if all_suppliers else None
-    if scope:
-        raise NotApplicable(
-            f"this page needs a file of every supplier's exports; {the_file} only holds "
-            f"deliveries from {scope}"
-        )

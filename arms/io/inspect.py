@@ -1,4 +1,4 @@
-"""``arms inspect PATH``: what a SIPRI file is and what it holds."""
+"""What a SIPRI file is and what it holds: the summary ``arms inspect`` prints."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import warnings
 
 import pandas as pd
 
-from arms.formats import VARIANTS, load_source
+from arms.io.detect import load_source
+from arms.io.readers import read_source
 
-__all__ = ["inspect_file", "register"]
+__all__ = ["inspect_file"]
 
 
 def inspect_file(path: str | os.PathLike) -> dict:
@@ -43,8 +44,6 @@ def inspect_file(path: str | os.PathLike) -> dict:
     >>> s["format"], s["records"], s["tiv_total"]
     ('V3', 1, 4.0)
     """
-    from arms.readers import read_source
-
     src = load_source(path)  # read and decoded once, for the info and the frame
     info = src.info
     with warnings.catch_warnings():
@@ -114,72 +113,3 @@ def _data_years(frame: pd.DataFrame, kind: str) -> tuple[int | None, int | None]
     else:
         low, high = frame["year"].min(), frame["year"].max()
     return (None if pd.isna(low) else int(low)), (None if pd.isna(high) else int(high))
-
-
-def _print_human(summary: dict) -> None:
-    rows = [
-        ("file", summary["path"]),
-        ("format", f"{summary['format']}: {VARIANTS[summary['format']]}"),
-        ("encoding", summary["encoding"] or "(workbook)"),
-        ("header line", summary["header_line"]),
-        ("quirks", ", ".join(summary["quirks"]) or "none"),
-        ("query", summary["query"] or "-"),
-        (
-            "years",
-            f"{summary['year_from'] or '?'}-{summary['year_to'] or '?'}"
-            + (" (from the data; the file states no range)" if summary["years_from_data"] else ""),
-        ),
-        ("data generated", summary["generated"] or "unknown"),
-        ("records", summary["records"]),
-        ("rejected lines", summary["rejected"]),
-        ("recipients", "-" if summary["recipients"] is None else summary["recipients"]),
-        ("suppliers", "-" if summary["suppliers"] is None else summary["suppliers"]),
-        (
-            "TIV total",
-            "-"
-            if summary["tiv_total"] is None
-            else f"{summary['tiv_total']:,.2f} (SIPRI TIV, millions; volume, not US$)"
-            + (f"; {summary['tiv_total_note']}" if summary["tiv_total_note"] else ""),
-        ),
-        ("warnings", summary["warnings"]),
-    ]
-    width = max(len(k) for k, _ in rows)
-    for key, value in rows:
-        print(f"{key:<{width}}  {value}")
-    for title, items, count in (
-        ("rejected", summary["rejected_lines"], summary["rejected"]),
-        ("warnings", summary["warning_lines"], summary["warnings"]),
-    ):
-        if items:
-            print(
-                f"\n{title} ({count}{', first ' + str(len(items)) if count > len(items) else ''}):"
-            )
-            for item in items:
-                where = f"line {item['line']}" if "line" in item else f"record {item['record']}"
-                print(f"  {where}: {item['reason']}: {item['text']!r}")
-
-
-def _run(args) -> int:
-    from arms.cli import emit
-
-    summary = inspect_file(args.path)
-    emit(summary, as_json=args.json, human=lambda: _print_human(summary))
-    return 0
-
-
-def register(subparsers) -> None:
-    """Add ``arms inspect`` to the command line."""
-    p = subparsers.add_parser(
-        "inspect",
-        help="show what a SIPRI export is and what it holds",
-        description="Detect a SIPRI export's variant, encoding and preamble, read it, and "
-        "summarise its records, rejected lines, parties and TIV total.",
-    )
-    p.add_argument("path", help="a SIPRI export (.csv, .txt, .json, .xlsx)")
-    p.add_argument(
-        "--json",
-        action="store_true",
-        help="print JSON: format, encoding, records, rejected, generated, recipients, "
-        "suppliers, tiv_total, and the first rejected and warned lines",
-    )
-    p.set_defaults(func=_run)

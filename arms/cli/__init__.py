@@ -1,29 +1,30 @@
 """The ``arms`` command line.
 
-Each sub-command lives in the module that does its job and registers itself through a
-``register(subparsers)`` function listed in ``_COMMAND_MODULES``; this module only wires them
-up and turns :class:`arms.ArmsError` into one line on stderr and a non-zero exit.
+Each sub-command has a module in this package with a ``register(subparsers)`` function; this
+module only wires them up and turns :class:`arms.ArmsError` into one line on stderr and a
+non-zero exit. Nothing below the command line imports it.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import json
 import os
 import sys
 
+from arms import __version__
+from arms.cli import deals, extract, fetch, inspect, report, shares
+from arms.cli.output import emit
+from arms.errors import ArmsError
+
 __all__ = ["main", "emit"]
 
-# Modules that provide ``register(subparsers)``; each adds one or more sub-commands whose
-# parser has ``func`` set to a callable taking the parsed args and returning an exit code.
-_COMMAND_MODULES = ("cli_inspect", "cli_deals", "cli_shares", "excerpt", "report", "fetch")
+# Each adds one sub-command whose parser has ``func`` set to a callable taking the parsed
+# args and returning an exit code.
+_COMMANDS = (inspect, deals, shares, extract, report, fetch)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with every available sub-command."""
-    from arms import __version__
-
     parser = argparse.ArgumentParser(
         prog="arms",
         description="Read, analyse and report SIPRI Arms Transfers Database exports.",
@@ -31,24 +32,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"arms {__version__}")
     parser.add_argument("--debug", action="store_true", help="show the full traceback on errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in _COMMAND_MODULES:
-        importlib.import_module(f"arms.{name}").register(sub)
+    for command in _COMMANDS:
+        command.register(sub)
     return parser
-
-
-def emit(payload, *, as_json: bool, human=None) -> None:
-    """Print ``payload`` as JSON, or call ``human()`` to print it for people."""
-    if as_json or human is None:
-        json.dump(payload, sys.stdout, indent=2, default=str, ensure_ascii=False)
-        sys.stdout.write("\n")
-    else:
-        human()
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    from arms.errors import ArmsError
-
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

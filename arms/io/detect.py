@@ -3,7 +3,7 @@
 SIPRI has shipped at least nine export layouts since 2014 (``../shared/FORMATS.md`` calls them
 V1-V9), and users re-save them in spreadsheets (V10). Nothing here trusts a file name or a
 fixed ``skiprows``: the header is found by what it says, and the preamble above it is parsed
-into metadata. The readers in :mod:`arms.readers` build on :func:`load_source`.
+into metadata. The readers in :mod:`arms.io.readers` build on :func:`load_source`.
 """
 
 from __future__ import annotations

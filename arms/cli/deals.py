@@ -19,6 +19,11 @@ import sys
 
 import pandas as pd
 
+from arms.analysis.search import find_deals
+from arms.cli.output import emit
+from arms.errors import ArmsError
+from arms.io.readers import read_trade_register
+
 __all__ = ["NO_COMMENTS_NOTE", "register", "records"]
 
 #: Printed on stderr when the file has no comments to search.
@@ -117,16 +122,11 @@ def records(matches: pd.DataFrame) -> list[dict]:
 
 
 def _run(args) -> int:
-    from arms.cli import emit
-    from arms.readers import read_trade_register
-    from arms.search import find_deals
 
     deals = read_trade_register(args.path)
     try:
         matches = find_deals(deals, args.search, recipient=args.recipient, supplier=args.supplier)
     except ValueError as exc:  # an empty query is the user's error, not a bug
-        from arms.errors import ArmsError
-
         raise ArmsError(str(exc)) from exc
     searched = list(matches.attrs.get("searched", []))
     payload = {

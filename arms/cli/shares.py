@@ -1,15 +1,17 @@
 """``arms shares``: supplier shares of a recipient's delivered TIV over a window.
 
-Any file :func:`arms.readers.read_deliveries` reads will do: a deliveries export gives SIPRI's
+Any file :func:`arms.io.readers.read_deliveries` reads will do: a deliveries export gives SIPRI's
 own per-year figures (``method`` ``sipri``); a trade register is split evenly over each deal's
 delivery years (``method`` ``even``, an estimate of the yearly profile).
 """
 
 from __future__ import annotations
 
-from arms.cli import emit
-from arms.dates import generated_date
+from arms.analysis import suggest_names, supplier_shares
+from arms.cli.output import emit
 from arms.errors import ArmsError, UnknownEntityError
+from arms.io.readers import read_deliveries
+from arms.text import generated_date
 
 __all__ = ["register", "run", "shares_payload"]
 
@@ -97,9 +99,6 @@ def shares_payload(shares) -> dict:
 
 def run(args) -> int:
     """Run ``arms shares``; return the exit code."""
-    from arms.analysis import suggest_names, supplier_shares
-    from arms.readers import read_deliveries
-
     frame = read_deliveries(args.path)
     years = frame["year"].dropna()
     start = args.start if args.start is not None else (int(years.min()) if len(years) else 0)

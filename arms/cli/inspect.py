@@ -1,0 +1,76 @@
+"""``arms inspect PATH``: what a SIPRI file is and what it holds."""
+
+from __future__ import annotations
+
+from arms.cli.output import emit
+from arms.io.detect import VARIANTS
+from arms.io.inspect import inspect_file
+
+__all__ = ["register"]
+
+
+def _print_human(summary: dict) -> None:
+    rows = [
+        ("file", summary["path"]),
+        ("format", f"{summary['format']}: {VARIANTS[summary['format']]}"),
+        ("encoding", summary["encoding"] or "(workbook)"),
+        ("header line", summary["header_line"]),
+        ("quirks", ", ".join(summary["quirks"]) or "none"),
+        ("query", summary["query"] or "-"),
+        (
+            "years",
+            f"{summary['year_from'] or '?'}-{summary['year_to'] or '?'}"
+            + (" (from the data; the file states no range)" if summary["years_from_data"] else ""),
+        ),
+        ("data generated", summary["generated"] or "unknown"),
+        ("records", summary["records"]),
+        ("rejected lines", summary["rejected"]),
+        ("recipients", "-" if summary["recipients"] is None else summary["recipients"]),
+        ("suppliers", "-" if summary["suppliers"] is None else summary["suppliers"]),
+        (
+            "TIV total",
+            "-"
+            if summary["tiv_total"] is None
+            else f"{summary['tiv_total']:,.2f} (SIPRI TIV, millions; volume, not US$)"
+            + (f"; {summary['tiv_total_note']}" if summary["tiv_total_note"] else ""),
+        ),
+        ("warnings", summary["warnings"]),
+    ]
+    width = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        print(f"{key:<{width}}  {value}")
+    for title, items, count in (
+        ("rejected", summary["rejected_lines"], summary["rejected"]),
+        ("warnings", summary["warning_lines"], summary["warnings"]),
+    ):
+        if items:
+            print(
+                f"\n{title} ({count}{', first ' + str(len(items)) if count > len(items) else ''}):"
+            )
+            for item in items:
+                where = f"line {item['line']}" if "line" in item else f"record {item['record']}"
+                print(f"  {where}: {item['reason']}: {item['text']!r}")
+
+
+def _run(args) -> int:
+    summary = inspect_file(args.path)
+    emit(summary, as_json=args.json, human=lambda: _print_human(summary))
+    return 0
+
+
+def register(subparsers) -> None:
+    """Add ``arms inspect`` to the command line."""
+    p = subparsers.add_parser(
+        "inspect",
+        help="show what a SIPRI export is and what it holds",
+        description="Detect a SIPRI export's variant, encoding and preamble, read it, and "
+        "summarise its records, rejected lines, parties and TIV total.",
+    )
+    p.add_argument("path", help="a SIPRI export (.csv, .txt, .json, .xlsx)")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print JSON: format, encoding, records, rejected, generated, recipients, "
+        "suppliers, tiv_total, and the first rejected and warned lines",
+    )
+    p.set_defaults(func=_run)

@@ -1,0 +1,271 @@
+"""Words and numbers for people: the citation, the TIV caveat and labels, dates, TIV and shares.
+
+One home for what every chart, table, page and command says about the data: the source line
+and citation, the TIV caveat and axis labels, and how a TIV figure, a share and SIPRI's "data
+generated" stamp are written (``3 Jan 2025``).
+
+The readers keep the stamp as an ISO string (``"2025-01-03T21:16:02"``, ``"2023-12-11"``);
+SIPRI writes it as ``"Data generated: 13 Apr 2024 3:54:15 PM"``. Every note, sentence,
+citation and command output shows it through :func:`generated_date`, so the date reads the
+same everywhere: day, English month abbreviation (whatever the locale), year, no clock time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
+__all__ = [
+    "CAVEATS",
+    "CITATION",
+    "SHARE_LABEL",
+    "SOURCE",
+    "TIV_CAVEAT",
+    "TIV_LABEL",
+    "as_number",
+    "caveats",
+    "citation",
+    "fmt_share",
+    "fmt_tiv",
+    "generated_date",
+]
+
+#: The source every note cites.
+SOURCE = "SIPRI Arms Transfers Database"
+#: The full citation (SIPRI's terms: cite the database with the data's generated date).
+CITATION = (
+    "SIPRI Arms Transfers Database, Stockholm International Peace Research Institute, "
+    "https://www.sipri.org/databases/armstransfers"
+)
+#: Label of every axis that shows TIV: a volume index in millions, never money.
+TIV_LABEL = "SIPRI TIV (millions; volume, not US$)"
+#: Label of share axes (percent of the recipient's TIV in the period).
+SHARE_LABEL = "Share of imports (% of SIPRI TIV)"
+#: What TIV is and is not, for a page, a workbook or a table note.
+TIV_CAVEAT = (
+    "Figures are SIPRI trend-indicator values (TIV), in millions. The TIV measures the volume "
+    "of military capability transferred, not its financial value: it is not US$, not a price "
+    "and not comparable with sales or budget figures. A TIV of 0 means between 0 and 0.5 "
+    "million; an empty cell means none identified or not available. Single years fluctuate, "
+    "so compare multi-year periods. SIPRI covers major conventional weapons only (no small "
+    "arms or ammunition) and revises its data every year."
+)
+
+# English month abbreviations, whatever the locale (strftime's %b follows the locale)
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH_NUMBER = {m.casefold(): i for i, m in enumerate(_MONTHS, start=1)}
+# "Data generated: ...", "Generated: ..."
+_PREFIX = re.compile(r"^\s*(?:data\s+)?generated\s*:\s*", re.I)
+# "2025-01-03", "2025-01-03T21:16:02", "2025-01-03 21:16:02.5+00:00"
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$")
+# "13 Apr 2024", "13 April 2024 3:54:15 PM", "11 Dec. 2023,"
+_TEXT = re.compile(r"^(\d{1,2})\s+([A-Za-z]+)\.?,?\s+(\d{4})\b(?:[\s,]+\d{1,2}:\d{2}.*)?$")
+# "17-09-2022": day first, as SIPRI's legacy files write it
+_DMY = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
+
+
+def generated_date(value: object) -> str | None:
+    """Return a "data generated" stamp as ``"3 Jan 2025"``, or None when there is none.
+
+    Parameters
+    ----------
+    value : str, datetime.date, datetime.datetime, pandas.Timestamp, pandas.DataFrame or None
+        A frame (its ``attrs["source"]["generated"]`` is used) or the stamp: an ISO date or
+        timestamp as the readers store it, SIPRI's own text (with or without the ``Data
+        generated:`` label, with or without the clock time) or a date.
+
+    Returns
+    -------
+    str or None
+        Day, English month abbreviation and year. ``None`` for ``None``, ``NA``/``NaN`` and
+        blank text; text that is not a date is returned as given (stripped).
+
+    Examples
+    --------
+    >>> generated_date("2025-01-03T21:16:02"), generated_date("2023-12-11")
+    ('3 Jan 2025', '11 Dec 2023')
+    >>> generated_date("13 Apr 2024 3:54:15 PM"), generated_date("Data generated: 11 Dec 2023")
+    ('13 Apr 2024', '11 Dec 2023')
+    >>> import datetime
+    >>> generated_date(datetime.datetime(2024, 10, 13, 14, 20))
+    '13 Oct 2024'
+    >>> generated_date(datetime.date(2024, 4, 1))
+    '1 Apr 2024'
+    >>> generated_date(None), generated_date(float("nan")), generated_date("  ")
+    (None, None, None)
+    >>> generated_date("spring release")
+    'spring release'
+    """
+    if isinstance(value, pd.DataFrame):
+        value = (value.attrs.get("source") or {}).get("generated")
+    if value is None or _is_na(value):
+        return None
+    if isinstance(value, dt.date):  # datetime and pandas.Timestamp are dates too
+        return _day(value.year, value.month, value.day)
+    text = _PREFIX.sub("", str(value)).strip()
+    if not text:
+        return None
+    for pattern, order in ((_ISO, "ymd"), (_TEXT, "dmy"), (_DMY, "dmy")):
+        m = pattern.match(text)
+        if m is None:
+            continue
+        parts = dict(zip(order, m.groups(), strict=True))
+        month = parts["m"]
+        number = int(month) if month.isdigit() else _MONTH_NUMBER.get(month[:3].casefold())
+        try:
+            # validates the day and month ("31 Feb 2024" is not a date)
+            when = dt.date(int(parts["y"]), number or 0, int(parts["d"]))
+        except ValueError:
+            break
+        return _day(when.year, when.month, when.day)
+    return text
+
+
+def _is_na(value: object) -> bool:
+    if isinstance(value, float):
+        return value != value
+    # pandas.NA and NaT without importing pandas: neither equals itself or anything else
+    try:
+        return bool(value != value)
+    except (TypeError, ValueError):
+        return type(value).__name__ in ("NAType", "NaTType")
+
+
+def _day(year: int, month: int, day: int) -> str:
+    return f"{day} {_MONTHS[month - 1]} {year}"
+
+
+#: The caveats every reader of SIPRI arms-transfer figures should know (CASE-STUDY.md).
+CAVEATS: tuple[str, ...] = (
+    "**TIV is a volume, not a price.** SIPRI's trend-indicator value (TIV, in millions) "
+    "measures the military resources transferred, valued by a fixed index of capability; it "
+    "is not what the buyer paid and must not be compared with money figures.",
+    "**Single years fluctuate.** One large delivery can make a year; compare multi-year "
+    "periods (SIPRI uses five-year periods such as 2016-20).",
+    "**Major conventional weapons only.** SIPRI covers aircraft, armoured vehicles, "
+    "artillery, missiles, ships, air defence, sensors and engines; small arms, light weapons "
+    "and most ammunition are not in the data.",
+    "**Windowed exports truncate deals.** An export limited to a range of years counts only "
+    "the deliveries inside it; deals that straddle its edges are cut.",
+    "**SIPRI's own designations.** SIPRI names weapons its own way (OPV-62 for the Sa'ar-62, "
+    "Barak-MX, and Su-30K for Armenia's Su-30SM, with the press name in the comments), so "
+    "search comments as well as designations.",
+    "**Estimates.** Numbers and years marked `?` by SIPRI are estimates; the notebooks say how "
+    "much TIV rests on them.",
+    "**Cite the release.** SIPRI revises its data every year: cite *SIPRI Arms Transfers "
+    "Database* with the date the data were generated.",
+)
+
+
+def as_number(value: Any) -> float | None:
+    """Return ``value`` as a float, or None when it is missing or not a number.
+
+    Examples
+    --------
+    >>> as_number("2.5"), as_number(None), as_number(float("nan")), as_number("x")
+    (2.5, None, None, None)
+    """
+    if value is None or value is pd.NA:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def fmt_tiv(value: Any) -> str:
+    """Return a TIV figure as text: whole millions from 100, one decimal below.
+
+    Parameters
+    ----------
+    value : float or None
+        TIV in millions.
+
+    Returns
+    -------
+    str
+        ``"1,827 TIV"``, ``"28.8 TIV"``, ``"190 TIV"``; ``"no TIV figure"`` when missing.
+
+    Examples
+    --------
+    >>> fmt_tiv(1826.7), fmt_tiv(28.8), fmt_tiv(190.0), fmt_tiv(None)
+    ('1,827 TIV', '28.8 TIV', '190 TIV', 'no TIV figure')
+    """
+    number = as_number(value)
+    if number is None:
+        return "no TIV figure"
+    if abs(number) >= 100 or number == round(number):
+        return f"{number:,.0f} TIV"
+    return f"{number:,.1f} TIV"
+
+
+def fmt_share(value: Any) -> str:
+    """Return a percentage as text: whole percent, one decimal under 1%.
+
+    Examples
+    --------
+    >>> fmt_share(67.74), fmt_share(0.39), fmt_share(None)
+    ('68%', '0.4%', 'n/a')
+    """
+    number = as_number(value)
+    if number is None:
+        return "n/a"
+    if 0 < abs(number) < 1:
+        return f"{number:.1f}%"
+    return f"{number:.0f}%"
+
+
+def caveats(extra: Iterable[str] = ()) -> str:
+    """Return the caveats as a markdown list (see :data:`CAVEATS`).
+
+    Parameters
+    ----------
+    extra : iterable of str
+        Further caveats to append.
+
+    Examples
+    --------
+    >>> text = caveats()
+    >>> text.splitlines()[0].startswith("- **TIV is a volume, not a price.**")
+    True
+    """
+    return "\n".join(f"- {c}" for c in (*CAVEATS, *extra))
+
+
+def citation(frame: pd.DataFrame) -> str:
+    """Return the citation for the data a frame came from.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A frame read by :mod:`arms.io.readers` (or a result that kept its ``attrs["source"]``).
+
+    Returns
+    -------
+    str
+        ``"Source: SIPRI Arms Transfers Database, data generated 3 Jan 2025 (file ...)."``
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame()
+    >>> f.attrs["source"] = {"generated": "2024-10-13T14:20:11", "path": "/x/reg.csv"}
+    >>> citation(f)
+    'Source: SIPRI Arms Transfers Database, data generated 13 Oct 2024 (file `reg.csv`).'
+    >>> citation(pd.DataFrame())
+    'Source: SIPRI Arms Transfers Database (generated date unknown).'
+    """
+    source = frame.attrs.get("source") or {}
+    date = generated_date(source.get("generated"))
+    text = "Source: SIPRI Arms Transfers Database"
+    text += f", data generated {date}" if date else " (generated date unknown)"
+    path = source.get("path")
+    if path:
+        text += f" (file `{str(path).replace(chr(92), '/').rsplit('/', 1)[-1]}`)"
+    return text + "."
