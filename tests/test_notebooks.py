@@ -3,7 +3,7 @@
 Each notebook runs in a fresh ``python3`` kernel (nbclient) with ``notebooks/`` as working
 directory and the Agg backend, on the bundled extract. A failing cell is reported by its index
 and source, as papermill does. The key figures are read from the executed outputs: every
-notebook ends by displaying :class:`arms.narrative.KeyFacts`, whose ``application/json`` copy
+notebook ends by displaying its key facts as a table with an ``application/json`` copy that
 holds the numbers the text states.
 """
 

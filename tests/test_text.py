@@ -59,10 +59,10 @@ def test_months_are_english_whatever_the_locale():
 
 
 def test_every_place_writes_the_same_date():
-    from arms import narrative, plotting
+    from arms import plotting, text
 
     frame = pd.DataFrame()
     frame.attrs["source"] = {"generated": "2025-01-03T21:16:02"}
-    assert narrative.generated_date(frame) == "3 Jan 2025"
-    assert narrative.citation(frame).endswith("data generated 3 Jan 2025.")
+    assert text.generated_date(frame) == "3 Jan 2025"
+    assert text.citation(frame).endswith("data generated 3 Jan 2025.")
     assert plotting.source_note("2025-01-03T21:16:02").endswith("data generated 3 Jan 2025")
