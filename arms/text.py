@@ -33,6 +33,11 @@ __all__ = [
     "fmt_share",
     "fmt_tiv",
     "generated_date",
+    "join_list",
+    "ordinal",
+    "plural",
+    "times",
+    "year_runs",
 ]
 
 #: The source every note cites.
@@ -219,6 +224,79 @@ def fmt_share(value: Any) -> str:
     if 0 < abs(number) < 1:
         return f"{number:.1f}%"
     return f"{number:.0f}%"
+
+
+def join_list(items: Iterable[Any]) -> str:
+    """Join items as English prose: ``"A"``, ``"A and B"``, ``"A, B and C"``.
+
+    Examples
+    --------
+    >>> join_list(["Israel"]), join_list(["Israel", "Russia", "Turkiye"]), join_list([])
+    ('Israel', 'Israel, Russia and Turkiye', '')
+    """
+    words = [str(i) for i in items]
+    if len(words) < 2:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def year_runs(years: Iterable[Any]) -> str:
+    """Write years as runs: ``[2015, 2016, 2017, 2019]`` -> ``"2015-2017 and 2019"``.
+
+    Missing values are skipped and repeated years count once.
+
+    Examples
+    --------
+    >>> year_runs([2019, 2015, 2016, 2017, 2016]), year_runs([2020]), year_runs([])
+    ('2015-2017 and 2019', '2020', '')
+    """
+    ys = sorted({int(n) for n in (as_number(y) for y in years) if n is not None})
+    runs: list[list[int]] = []
+    for y in ys:
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return join_list(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
+
+
+def plural(n: Any, noun: str, many: str | None = None) -> str:
+    """Return a count with its noun: ``"1 deal"``, ``"3 deals"``, ``"2 countries"``.
+
+    Examples
+    --------
+    >>> plural(1, "deal"), plural(3, "deal"), plural(2, "country", "countries")
+    ('1 deal', '3 deals', '2 countries')
+    """
+    count = int(n)
+    return f"{count} {noun if count == 1 else (many or noun + 's')}"
+
+
+def ordinal(n: Any) -> str:
+    """Return ``1st``, ``2nd``, ``3rd``, ``4th``, ``11th``, ``22nd``...
+
+    Examples
+    --------
+    >>> [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 22, 101)]
+    ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '22nd', '101st']
+    """
+    count = int(n)
+    suffix = "th" if 10 <= count % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(count % 10, "th")
+    return f"{count}{suffix}"
+
+
+def times(ratio: Any) -> str:
+    """Return a ratio as ``"104 times"`` (from 10) or ``"2.1 times"`` (below 10).
+
+    Examples
+    --------
+    >>> times(104.41), times(2.106), times(None)
+    ('104 times', '2.1 times', 'n/a')
+    """
+    number = as_number(ratio)
+    if number is None:
+        return "n/a"
+    return f"{number:.0f} times" if number >= 9.95 else f"{number:.1f} times"
 
 
 def caveats(extra: Iterable[str] = ()) -> str:

@@ -3,7 +3,7 @@
 Each notebook runs in a fresh ``python3`` kernel (nbclient) with ``notebooks/`` as working
 directory and the Agg backend, on the bundled extract. A failing cell is reported by its index
 and source, as papermill does. The key figures are read from the executed outputs: every
-notebook ends by displaying :class:`arms.narrative.KeyFacts`, whose ``application/json`` copy
+notebook ends by displaying its key facts as a table with an ``application/json`` copy that
 holds the numbers the text states.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import time
 from pathlib import Path
 
@@ -307,3 +308,42 @@ def test_recipient_profile_of_a_supplier_scoped_file():
 def test_armenia_weight_table_has_a_caption():
     text = text_of(execute(_notebook("03-armenia-su30sm")))
     assert "Armenia's imports of major arms in 2019, by supplier" in text
+
+
+# --- the prose is true to the data ------------------------------------------------------------
+
+
+def markdown_of(nb: nbformat.NotebookNode) -> str:
+    """The markdown outputs (the sentences the notebook writes) of an executed notebook."""
+    return "\n".join(
+        output.get("data", {}).get("text/markdown", "")
+        for cell in nb.cells
+        for output in cell.get("outputs", [])
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_sentences_show_formatted_numbers_only(path):
+    text = markdown_of(execute(path))
+    assert text.strip(), f"{path.name} writes no sentence"
+    for wrong in ("nobody", "<NA>", "nan", "None", "no TIV figure", "n/a", "{", "}"):
+        assert wrong not in text, f"{path.name} writes {wrong!r}"
+    assert not re.search(r"\d\.\d{2,}", text), "numbers are rounded (fmt_tiv, fmt_share)"
+    assert not re.search(r"\d{4,}(?:\.\d)? TIV", text), "thousands are separated"
+
+
+def test_overtook_is_said_only_when_it_happened():
+    nb = execute(_notebook("02-azerbaijan-suppliers"))
+    facts, text = key_facts(nb), markdown_of(nb)
+    assert facts["overtake_status"] == "overtook"
+    assert "Israel overtook Russia in 2016-20: " in text
+    assert "Russia was last ahead in 2011-15" in text
+    # the other way round has not happened: the page's own wording for it is never used
+    assert "Russia overtook Israel" not in text
+
+
+def test_armenia_never_overtaken_wording():
+    nb = execute(_notebook("05-recipient-profile"), {"RECIPIENT": "Armenia"})
+    text = markdown_of(nb)
+    assert "The largest supplier (and its share of the TIV) was Russia in " in text
+    assert "overtook" not in text
