@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from arms.text import TIV_CAVEAT
+from arms.text import CITATION, TIV_CAVEAT
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +55,9 @@ SHARE_FORMAT = '0.0"%"'
 _DATE_FORMAT = "yyyy-mm-dd"
 _DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 
-_SOURCE = "SIPRI Arms Transfers Database, Stockholm International Peace Research Institute"
-_URL = "https://www.sipri.org/databases/armstransfers"
+# The README sheet shows the source and its address on rows of their own: both come from the
+# one citation (arms.text), "<database>, <institute>, <url>".
+_SOURCE, _URL = CITATION.rsplit(", ", 1)
 _TERMS_URL = "https://www.sipri.org/databases/terms"
 _TERMS = (
     "The data are SIPRI's (c) Stockholm International Peace Research Institute and are used "
@@ -210,7 +211,7 @@ def _write_readme(ws, frames: Mapping[str, pd.DataFrame], generated: object, fil
     from openpyxl.styles import Alignment, Font
 
     stamp = _text(generated) if generated is not None else "not recorded"
-    citation = f"{_SOURCE}, {_URL}, data generated {stamp}."
+    citation = f"{CITATION}, data generated {stamp}."
     rows: list[tuple[str, str]] = [
         ("Source", _SOURCE),
         ("URL", _URL),
