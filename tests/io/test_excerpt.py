@@ -14,6 +14,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 import arms
+from arms.entities import party_mask
 from arms.errors import ArmsError, SipriFormatError
 from arms.io.detect import detect_format
 from arms.io.excerpt import extract, extract_summary, fmt_fraction
@@ -168,6 +169,18 @@ def test_names_are_matched_through_the_crosswalk(tmp_path):
     out = extract(REGISTER, tmp_path / "c.csv", entities=["Azerbaijan"])
     got = read_trade_register(out)
     assert len(got) == 5 and "Chile" in set(got["recipient"])
+
+
+@pytest.mark.parametrize("name", ["Turkiye", "TÜRKIYE", " turkey ", "Azerbaijan"])
+def test_selection_is_the_one_party_matcher(tmp_path, name):
+    # extract selects exactly the rows arms.entities.party_mask selects, as every other part
+    source = read_trade_register(REGISTER)
+    for role in ("supplier", "recipient"):
+        want = source[party_mask(source[role], name)]
+        if want.empty:
+            continue
+        out = extract(REGISTER, tmp_path / f"{role}.csv", **{f"{role}s": [name]})
+        same_rows(read_trade_register(out), want)
 
 
 # --------------------------------------------------------------------------------------
