@@ -22,18 +22,13 @@ The parts: :mod:`~arms.io.fetch.client` (HTTP, retries, progress, timeouts),
 :mod:`~arms.io.fetch.cache` (cache location, keys, atomic writes),
 :mod:`~arms.io.fetch.catalog` (data year, name resolution), :mod:`~arms.io.fetch.request`
 (request bodies, default output paths), :mod:`~arms.io.fetch.payload` (checking answers) and
-:mod:`~arms.io.fetch.api` (the fetch functions).
+:mod:`~arms.io.fetch.export` (the fetch itself) and :mod:`~arms.io.fetch.api` (one function per
+kind of export).
 """
 
 from __future__ import annotations
 
-from arms.io.fetch.api import (
-    FetchResult,
-    fetch_deliveries,
-    fetch_export,
-    fetch_register,
-    fetch_tiv,
-)
+from arms.io.fetch.api import fetch_deliveries, fetch_register, fetch_tiv
 from arms.io.fetch.cache import CACHE_DIR_ENV, cache_location
 from arms.io.fetch.client import (
     API_URL_ENV,
@@ -43,6 +38,7 @@ from arms.io.fetch.client import (
     DEFAULT_TIMEOUT,
     MAX_WAIT,
 )
+from arms.io.fetch.export import FetchResult, fetch_export
 from arms.io.fetch.request import FIRST_YEAR, KINDS, default_output_path, request_body
 
 __all__ = [
