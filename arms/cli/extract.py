@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from arms.cli.output import emit
 from arms.errors import ArmsError
-from arms.io.excerpt import extract_summary
+from arms.io.excerpt import extract_summary, fmt_fraction
 
 __all__ = ["register", "run"]
-
-
-def _percent(share: float) -> str:
-    return f"{share * 100:.2g}%" if share < 0.1 else f"{share * 100:.0f}%"
 
 
 def register(subparsers) -> None:
@@ -100,7 +96,7 @@ def run(args) -> int:
     def human() -> None:
         print(
             f"wrote {summary['dest']}: {summary['records_out']:,} of "
-            f"{summary['records_in']:,} records ({_percent(summary['share'])}), "
+            f"{summary['records_in']:,} records ({fmt_fraction(summary['share'])}), "
             f"{summary['bytes_out']:,} of {summary['bytes_in']:,} bytes, "
             f"from {summary['source']} ({summary['variant']})"
         )

@@ -52,10 +52,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from arms.entities import party_key
+from arms import __version__
+from arms.entities import party_mask
 from arms.errors import ArmsError, SipriFormatError
+from arms.io.detect import load_source
+from arms.io.readers import parse_delivery_years, read_any, read_tiv_table
 
-__all__ = ["extract", "extract_summary"]
+__all__ = ["extract", "extract_summary", "fmt_fraction"]
 
 #: The variants whose records can be cut out line by line.
 SUPPORTED = ("V1", "V2", "V3")
@@ -204,24 +207,9 @@ def extract_summary(
     >>> (d / "out.csv").read_text().splitlines()[-3:]
     ['Armenia,5,15,20,40%,20,40%', 'Total world import,15,35,50,100%,50,', '']
     """
-    from arms import __version__
-    from arms.io.detect import load_source
-
-    for name, value in (("source", source), ("dest", dest)):
-        if not isinstance(value, str | os.PathLike):
-            raise TypeError(f"{name} must be a str or os.PathLike, not {type(value).__name__}")
     flt = _check_filter(recipients, suppliers, years, entities)
-    src_path, dest_path = Path(source), Path(dest)
-    src = load_source(src_path)
+    src, src_path, dest_path = _open_source(source, dest)
     info = src.info
-    if info.container != "text" or info.variant not in SUPPORTED:
-        raise SipriFormatError(
-            f"is a {info.variant} file in a {info.container} container; arms extract copies "
-            f"records line by line and supports {', '.join(SUPPORTED)} text exports only",
-            path=str(src_path),
-        )
-    if dest_path.exists() and dest_path.resolve() == src_path.resolve():
-        raise ArmsError(f"{dest_path}: the extract would overwrite its source")
     data = src_path.read_bytes()
     physical = _physical_lines(data)
     if len(physical) != len(src.lines):  # the same splitting rule as arms.io.detect
@@ -229,47 +217,21 @@ def extract_summary(
             f"line count mismatch ({len(physical)} physical lines, {len(src.lines)} decoded)",
             path=str(src_path),
         )
-    if info.variant == "V3":
-        if flt.recipients or flt.suppliers or flt.years:
-            raise ValueError(
-                "a TIV table is filtered by its row names only: use entities= (--entity); "
-                "recipients, suppliers and years apply to registers"
-            )
-        keep, records_in, records_out = _select_table(src, flt)
-    else:
-        keep, records_in, records_out = _select_register(src, flt)
-
+    keep, records_in, records_out = _select(src, flt)
     command = _command(src_path.name, flt)
     generated = info.metadata.get("generated_text") or info.metadata.get("generated")
     share = records_out / records_in if records_in else 0.0
-    line = (
-        f"Extract of {src_path.name}"
-        + (f" (SIPRI data generated {generated})" if generated else "")
-        + f" made by arms {__version__} with: {command}; {records_out} of "
-        f"{records_in} records ({_percent(share)})"
-        + ("; table totals kept" if info.variant == "V3" else "")
-        + ". Not an original SIPRI export."
-        + (f" {note.strip()}" if note and note.strip() else "")
+    line = _extract_line(
+        src_path.name,
+        variant=info.variant,
+        generated=generated,
+        command=command,
+        counts=(records_out, records_in),
+        note=note,
     )
-    line = " ".join(line.replace(",", ";").split())  # one physical line; no commas
-
-    header = info.header_line - 1
-    anchor = _note_anchor(src.lines, header)
-    eol = _eol_of(physical[anchor] if anchor >= 0 else physical[header])
-    encoding = "utf-8" if info.encoding in ("utf-8", "utf-8-sig") else info.encoding
-    note_bytes = line.encode(encoding, errors="replace") + eol
-
-    out = bytearray()
-    for i, chunk in enumerate(physical):
-        if i == anchor + 1:
-            if i == 0 and chunk.startswith(b"\xef\xbb\xbf"):
-                out += b"\xef\xbb\xbf" + note_bytes + chunk[3:]  # the BOM stays first
-                continue
-            out += note_bytes
-        if i <= header or keep[i]:
-            out += chunk
+    out = _assemble(physical, src, keep, line)
     dest_path.parent.mkdir(parents=True, exist_ok=True)
-    dest_path.write_bytes(bytes(out))
+    dest_path.write_bytes(out)
     return {
         "source": str(source),
         "dest": str(dest),
@@ -283,6 +245,109 @@ def extract_summary(
         "generated": generated,
         "command": command,
     }
+
+
+def fmt_fraction(share: float) -> str:
+    """Return a fraction as the percentage an extract line shows (two digits under 10%).
+
+    Parameters
+    ----------
+    share : float
+        A fraction between 0 and 1 (``records_out / records_in``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> fmt_fraction(0.6), fmt_fraction(1 / 6), fmt_fraction(0.0625), fmt_fraction(0.00052)
+    ('60%', '17%', '6.2%', '0.052%')
+    """
+    return f"{share * 100:.2g}%" if share < 0.1 else f"{share * 100:.0f}%"
+
+
+# --------------------------------------------------------------------------------------
+# the steps of extract_summary
+
+
+def _open_source(source, dest):
+    """Return the decoded source and both paths; refuse what cannot be extracted."""
+    for name, value in (("source", source), ("dest", dest)):
+        if not isinstance(value, str | os.PathLike):
+            raise TypeError(f"{name} must be a str or os.PathLike, not {type(value).__name__}")
+    src_path, dest_path = Path(source), Path(dest)
+    src = load_source(src_path)
+    info = src.info
+    if info.container != "text" or info.variant not in SUPPORTED:
+        raise SipriFormatError(
+            f"is a {info.variant} file in a {info.container} container; arms extract copies "
+            f"records line by line and supports {', '.join(SUPPORTED)} text exports only",
+            path=str(src_path),
+        )
+    if dest_path.exists() and dest_path.resolve() == src_path.resolve():
+        raise ArmsError(f"{dest_path}: the extract would overwrite its source")
+    return src, src_path, dest_path
+
+
+def _select(src, flt: _Filter) -> tuple[np.ndarray, int, int]:
+    """Return which physical lines to keep, the records in the source and those kept."""
+    if src.info.variant != "V3":
+        return _select_register(src, flt)
+    if flt.recipients or flt.suppliers or flt.years:
+        raise ValueError(
+            "a TIV table is filtered by its row names only: use entities= (--entity); "
+            "recipients, suppliers and years apply to registers"
+        )
+    return _select_table(src, flt)
+
+
+def _extract_line(
+    name: str,
+    *,
+    variant: str,
+    generated: str | None,
+    command: str,
+    counts: tuple[int, int],
+    note: str | None,
+) -> str:
+    """Return the preamble line that says what the extract is: one line, no commas."""
+    records_out, records_in = counts
+    share = records_out / records_in if records_in else 0.0
+    line = (
+        f"Extract of {name}"
+        + (f" (SIPRI data generated {generated})" if generated else "")
+        + f" made by arms {__version__} with: {command}; {records_out} of "
+        f"{records_in} records ({fmt_fraction(share)})"
+        + ("; table totals kept" if variant == "V3" else "")
+        + ". Not an original SIPRI export."
+        + (f" {note.strip()}" if note and note.strip() else "")
+    )
+    return " ".join(line.replace(",", ";").split())  # one physical line; no commas
+
+
+def _assemble(physical: list[bytes], src, keep: np.ndarray, line: str) -> bytes:
+    """Return the extract's bytes: the preamble, the new line, the header, the kept lines.
+
+    The new line follows the last non-blank preamble line, with that line's line end and in
+    the source's encoding; a UTF-8 byte order mark stays the file's first bytes.
+    """
+    info = src.info
+    header = info.header_line - 1
+    anchor = _note_anchor(src.lines, header)
+    eol = _eol_of(physical[anchor] if anchor >= 0 else physical[header])
+    encoding = "utf-8" if info.encoding in ("utf-8", "utf-8-sig") else info.encoding
+    note_bytes = line.encode(encoding, errors="replace") + eol
+    out = bytearray()
+    for i, chunk in enumerate(physical):
+        if i == anchor + 1:
+            if i == 0 and chunk.startswith(b"\xef\xbb\xbf"):
+                out += b"\xef\xbb\xbf" + note_bytes + chunk[3:]  # the BOM stays first
+                continue
+            out += note_bytes
+        if i <= header or keep[i]:
+            out += chunk
+    return bytes(out)
 
 
 # --------------------------------------------------------------------------------------
@@ -328,36 +393,42 @@ def _check_filter(recipients, suppliers, years, entities) -> _Filter:
 
 
 def _matches(column: pd.Series, wanted: tuple[str, ...], role: str, path: str) -> np.ndarray:
-    """Return a mask of the rows whose name is one of ``wanted``; every name must match."""
-    values = column.astype("string").fillna("")
-    uniques = pd.unique(values.to_numpy(dtype=object))
-    keys = {u: party_key(u) for u in uniques if u}
-    wanted_keys = {w: party_key(w) for w in wanted}
-    missing = [w for w, k in wanted_keys.items() if k not in set(keys.values())]
+    """Return a mask of the rows whose name is one of ``wanted``; every name must match.
+
+    Names are compared by :func:`arms.entities.party_mask`, the package's one matcher.
+    """
+    values = column.astype("string")
+    mask = np.zeros(len(values), dtype=bool)
+    missing = []
+    for name in wanted:
+        hit = party_mask(values, name).to_numpy(dtype=bool)
+        if not hit.any():
+            missing.append(name)
+        mask |= hit
     if missing:
-        close = {w: difflib.get_close_matches(w, [u for u in uniques if u], n=3) for w in missing}
+        uniques = [u for u in pd.unique(values.dropna().to_numpy(dtype=object)) if u]
+        close = {w: difflib.get_close_matches(w, uniques, n=3) for w in missing}
         hints = "; ".join(
             f"{w!r}" + (f" (did you mean {', '.join(c)}?)" if c else "") for w, c in close.items()
         )
         raise ArmsError(f"{path}: no record has {role} {hints}")
-    hit = {u for u, k in keys.items() if k in set(wanted_keys.values())}
-    return values.isin(hit).to_numpy(dtype=bool)
+    return mask
 
 
 def _any_side(frame: pd.DataFrame, wanted: tuple[str, ...], path: str) -> np.ndarray:
-    keys = {w: party_key(w) for w in wanted}
-    masks = []
-    seen: set[str] = set()
-    for col in ("recipient", "supplier"):
-        values = frame[col].astype("string").fillna("")
-        mapping = {u: party_key(u) for u in pd.unique(values.to_numpy(dtype=object)) if u}
-        seen |= set(mapping.values())
-        hit = {u for u, k in mapping.items() if k in set(keys.values())}
-        masks.append(values.isin(hit).to_numpy(dtype=bool))
-    missing = [w for w, k in keys.items() if k not in seen]
+    """Return a mask of the rows with one of ``wanted`` as recipient or supplier."""
+    recipients = frame["recipient"].astype("string")
+    suppliers = frame["supplier"].astype("string")
+    mask = np.zeros(len(frame), dtype=bool)
+    missing = []
+    for name in wanted:
+        hit = (party_mask(recipients, name) | party_mask(suppliers, name)).to_numpy(dtype=bool)
+        if not hit.any():
+            missing.append(name)
+        mask |= hit
     if missing:
         raise ArmsError(f"{path}: no record has a party {', '.join(map(repr, missing))}")
-    return masks[0] | masks[1]
+    return mask
 
 
 def _in_window(years: pd.Series, window: tuple[int | None, int | None]) -> np.ndarray:
@@ -376,8 +447,6 @@ def _in_window(years: pd.Series, window: tuple[int | None, int | None]) -> np.nd
 
 
 def _select_register(src, flt: _Filter) -> tuple[np.ndarray, int, int]:
-    from arms.io.readers import parse_delivery_years, read_any
-
     info = src.info
     path = info.path
     # Each file as it is: a V1 row is a deal, a V2 row a deal's delivery year (one line each,
@@ -425,8 +494,6 @@ def _select_register(src, flt: _Filter) -> tuple[np.ndarray, int, int]:
 
 
 def _select_table(src, flt: _Filter) -> tuple[np.ndarray, int, int]:
-    from arms.io.readers import read_tiv_table
-
     info = src.info
     frame = read_tiv_table(info.path)  # validates every row and finds the totals
     total_lines = {t["line"] - 1 for t in frame.attrs.get("totals", [])}
@@ -483,10 +550,6 @@ def _note_anchor(lines: list[str], header: int) -> int:
         if not _blank(lines[i]):
             return i
     return -1
-
-
-def _percent(share: float) -> str:
-    return f"{share * 100:.2g}%" if share < 0.1 else f"{share * 100:.0f}%"
 
 
 def _command(name: str, flt: _Filter) -> str:

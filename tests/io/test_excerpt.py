@@ -1,4 +1,4 @@
-"""Tests for ``arms.extract`` and ``arms extract``.
+"""Tests for arms.io.excerpt (``arms.extract``; the command line is in tests/cli).
 
 The fixtures ``tests/data/extract_*`` are hand-made files in SIPRI's layouts with invented
 rows; the V1 one reproduces the Q1 split record (a comment ending in a line break).
@@ -6,7 +6,6 @@ rows; the V1 one reproduces the Q1 split record (a comment ending in a line brea
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -15,10 +14,10 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 import arms
-from arms.cli import main
+from arms.entities import party_mask
 from arms.errors import ArmsError, SipriFormatError
 from arms.io.detect import detect_format
-from arms.io.excerpt import extract, extract_summary
+from arms.io.excerpt import extract, extract_summary, fmt_fraction
 from arms.io.readers import (
     parse_delivery_years,
     read_deliveries,
@@ -27,7 +26,7 @@ from arms.io.readers import (
 )
 from arms.paths import SHARED_SIPRI_DIR
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 REGISTER = DATA / "extract_register.csv"
 DELIVERIES = DATA / "extract_deliveries.csv"
 TABLE = DATA / "extract_tiv_imports.csv"
@@ -172,6 +171,18 @@ def test_names_are_matched_through_the_crosswalk(tmp_path):
     assert len(got) == 5 and "Chile" in set(got["recipient"])
 
 
+@pytest.mark.parametrize("name", ["Turkiye", "TÜRKIYE", " turkey ", "Azerbaijan"])
+def test_selection_is_the_one_party_matcher(tmp_path, name):
+    # extract selects exactly the rows arms.entities.party_mask selects, as every other part
+    source = read_trade_register(REGISTER)
+    for role in ("supplier", "recipient"):
+        want = source[party_mask(source[role], name)]
+        if want.empty:
+            continue
+        out = extract(REGISTER, tmp_path / f"{role}.csv", **{f"{role}s": [name]})
+        same_rows(read_trade_register(out), want)
+
+
 # --------------------------------------------------------------------------------------
 # V2 deliveries
 
@@ -288,109 +299,25 @@ def test_extract_is_callable_from_the_package(tmp_path):
     assert out == tmp_path / "x.csv"
 
 
-# --------------------------------------------------------------------------------------
-# command line
-
-
-def test_cli_json(tmp_path, capsys):
-    dest = tmp_path / "x.csv"
-    argv = [
-        "extract",
-        str(REGISTER),
-        "-o",
-        str(dest),
-        "--recipient",
-        "Azerbaijan",
-        "--recipient",
-        "Armenia",
-        "--from",
-        "1990",
-        "--to",
-        "2024",
-        "--json",
-    ]
-    assert main(argv) == 0
-    out = json.loads(capsys.readouterr().out)
-    assert {"source", "dest", "variant", "records_in", "records_out", "share"} <= set(out)
-    assert (out["variant"], out["records_in"], out["records_out"]) == ("V1", 10, 6)
-    assert out["share"] == pytest.approx(0.6)
-    assert out["dest"] == str(dest) and dest.exists()
-    line = dest.read_text(encoding="cp1252").splitlines()[11]
-    assert (
-        "arms extract extract_register.csv --recipient Azerbaijan --recipient Armenia "
-        "--from 1990 --to 2024; 6 of 10 records (60%)" in line
-    )
-
-
-@pytest.mark.parametrize(
-    "names",
-    [
-        ["--recipient", "Armenia", "Azerbaijan"],  # several names to one option, as in fetch
-        ["--recipient", "Armenia", "--recipient", "Azerbaijan"],  # repeated option
-        ["--recipient", "Armenia", "--recipient", "Azerbaijan", "Chile"],  # both
-    ],
-)
-def test_cli_several_names_per_option(tmp_path, capsys, names):
-    dest = tmp_path / "x.csv"
-    assert main(["extract", str(REGISTER), "-o", str(dest), *names, "--json"]) == 0
-    out = json.loads(capsys.readouterr().out)
-    wanted = [n for n in names if not n.startswith("--")]
+@pytest.mark.parametrize("wanted", [["Armenia", "Azerbaijan"], ["Armenia", "Azerbaijan", "Chile"]])
+def test_several_names_are_alternatives(tmp_path, wanted):
+    summary = extract_summary(REGISTER, tmp_path / "x.csv", recipients=wanted)
     source = read_trade_register(REGISTER)
-    same_rows(read_trade_register(dest), deals_filter(source, recipients=wanted))
-    assert out["records_out"] == len(deals_filter(source, recipients=wanted)) > 0
-    line = dest.read_text(encoding="cp1252").splitlines()[11]
-    assert (
-        "arms extract extract_register.csv " + " ".join(f"--recipient {n}" for n in wanted) in line
+    same_rows(read_trade_register(tmp_path / "x.csv"), deals_filter(source, recipients=wanted))
+    assert summary["records_out"] == len(deals_filter(source, recipients=wanted)) > 0
+    assert summary["command"] == "arms extract extract_register.csv " + " ".join(
+        f"--recipient {n}" for n in wanted
     )
 
 
-def test_cli_several_suppliers_and_entities(tmp_path, capsys):
-    dest = tmp_path / "s.csv"
-    argv = ["extract", str(REGISTER), "-o", str(dest), "--supplier", "Turkey", "Ukraine"]
-    assert main([*argv, "--recipient", "Azerbaijan", "--json"]) == 0
-    capsys.readouterr()
-    got = read_trade_register(dest)
-    assert set(got["supplier"]) <= {"Turkiye", "Ukraine"} and set(got["recipient"]) == {
-        "Azerbaijan"
-    }
-    one = extract(REGISTER, tmp_path / "one.csv", entities=["Azerbaijan", "Chile"])
-    argv = ["extract", str(REGISTER), "-o", str(tmp_path / "e.csv"), "--entity", "Azerbaijan"]
-    assert main([*argv, "Chile"]) == 0
-    capsys.readouterr()
-    same_rows(read_trade_register(tmp_path / "e.csv"), read_trade_register(one))
-
-
-def test_cli_help_mentions_several_names(capsys):
-    with pytest.raises(SystemExit):
-        main(["extract", "--help"])
-    text = " ".join(capsys.readouterr().out.split())
-    assert "--recipient NAME [NAME ...]" in text
-    assert "--recipient Armenia Azerbaijan" in text
-
-
-def test_cli_human_and_errors(tmp_path, capsys):
-    assert (
-        main(
-            [
-                "extract",
-                str(TABLE),
-                "-o",
-                str(tmp_path / "t.csv"),
-                "--entity",
-                "Turkey",
-                "--note",
-                "See README.",
-            ]
-        )
-        == 0
-    )
-    out = capsys.readouterr().out
-    assert out.startswith(f"wrote {tmp_path / 't.csv'}: 1 of 6 records (17%)")
-    assert "Not an original SIPRI export. See README." in (tmp_path / "t.csv").read_text()
-    assert main(["extract", str(TABLE), "-o", str(tmp_path / "u.csv"), "--recipient", "X"]) == 1
-    assert "error: a TIV table is filtered by its row names" in capsys.readouterr().err
-    assert main(["extract", str(REGISTER), "-o", str(tmp_path / "u.csv")]) == 1
-    assert "no filter given" in capsys.readouterr().err
+def test_fmt_fraction_is_the_extract_lines_percentage():
+    assert [fmt_fraction(x) for x in (1.0, 0.6, 1 / 6, 0.0625, 0.0)] == [
+        "100%",
+        "60%",
+        "17%",
+        "6.2%",
+        "0%",
+    ]
 
 
 # --------------------------------------------------------------------------------------
@@ -402,11 +329,17 @@ REAL = [
     ("tradereg-newportal-MJHofmann-1.csv", read_trade_register, {"suppliers": ["Israel"]}),
     ("tradereg-newportal-MJHofmann-1.csv", read_trade_register, {"recipients": ["Thailand"]}),
     ("deliveries-newportal-lucacasu-1.csv", read_deliveries, AZ_ARM),
-    ("tivvalues-newportal-import-MJHofmann-1.csv", read_tiv_table,
-     {"entities": ["Azerbaijan", "Armenia"]}),
-    ("tivvalues-newportal-export-AndreiTeodorPetre-1.csv", read_tiv_table,
-     {"entities": ["Israel", "Turkiye", "Russia"]}),
-]  # fmt: skip
+    (
+        "tivvalues-newportal-import-MJHofmann-1.csv",
+        read_tiv_table,
+        {"entities": ["Azerbaijan", "Armenia"]},
+    ),
+    (
+        "tivvalues-newportal-export-AndreiTeodorPetre-1.csv",
+        read_tiv_table,
+        {"entities": ["Israel", "Turkiye", "Russia"]},
+    ),
+]
 
 
 @pytest.mark.parametrize(("name", "reader", "kwargs"), REAL, ids=lambda v: str(v)[:40])

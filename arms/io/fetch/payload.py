@@ -1,0 +1,108 @@
+"""Checking what the backend answered: a base64 payload that must be a SIPRI export.
+
+A client that does not check what came back saves an HTML page as "data". Every payload is
+decoded here and checked by the project's own detector (:func:`arms.io.detect.detect_format`),
+so "is this a SIPRI file" means the same here as in every reader.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from arms.errors import FetchError, SipriFormatError
+from arms.io.detect import detect_format
+from arms.io.fetch.client import snippet
+
+__all__ = ["EXPECTED_VARIANTS", "decode_payload", "verify_payload"]
+
+#: The variant :func:`arms.io.detect.detect_format` must report for each kind of request.
+EXPECTED_VARIANTS: dict[str, frozenset[str]] = {
+    "register": frozenset({"V1"}),
+    "deliveries": frozenset({"V2"}),
+    "tiv": frozenset({"V3"}),
+}
+
+
+def verify_payload(data: bytes, expected: set[str] | frozenset[str]) -> str:
+    r"""Return the variant of ``data`` if it is a SIPRI export of an ``expected`` variant.
+
+    The bytes are written to a temporary file and checked by the project's own detector,
+    :func:`arms.io.detect.detect_format`, so "is this a SIPRI file" means the same here as
+    in every reader.
+
+    Parameters
+    ----------
+    data : bytes
+        The decoded payload.
+    expected : set of str
+        The variants accepted (:data:`EXPECTED_VARIANTS`).
+
+    Returns
+    -------
+    str
+        The variant.
+
+    Raises
+    ------
+    arms.FetchError
+        When the bytes are empty, not a SIPRI export, or one of another variant.
+
+    Examples
+    --------
+    >>> try:
+    ...     verify_payload(b"Recipient,Supplier\n", {"V1"})
+    ... except FetchError as exc:
+    ...     str(exc).startswith("the payload is not a SIPRI export")
+    True
+    """
+    if not data.strip():
+        raise FetchError("the payload is empty")
+    with tempfile.TemporaryDirectory(prefix="arms-fetch-") as tmp:
+        path = Path(tmp) / "payload.csv"
+        path.write_bytes(data)
+        try:
+            info = detect_format(path)
+        except SipriFormatError as exc:
+            raise FetchError(
+                f"the payload is not a SIPRI export: {exc.reason}; it starts with {snippet(data)}"
+            ) from exc
+    variant = info.variant
+    if variant not in expected:
+        raise FetchError(
+            f"the payload is a SIPRI {variant} file, not the expected "
+            f"{' or '.join(sorted(expected))}; it starts with {snippet(data)}"
+        )
+    return variant
+
+
+def decode_payload(answer: Any) -> bytes:
+    r"""Return the bytes of a ``{"bytes": "<base64>"}`` answer.
+
+    Raises
+    ------
+    arms.FetchError
+        When the answer has no ``bytes`` payload, an empty one or one that is not base64.
+
+    Examples
+    --------
+    >>> decode_payload({"bytes": "YSxiCg=="})
+    b'a,b\n'
+    """
+    if not isinstance(answer, dict) or "bytes" not in answer:
+        keys = sorted(answer) if isinstance(answer, dict) else type(answer).__name__
+        raise FetchError(
+            f"the JSON answer has no 'bytes' payload (got {keys}: {str(answer)[:120]!r})"
+        )
+    encoded = answer["bytes"]
+    if not isinstance(encoded, str) or not encoded.strip():
+        raise FetchError(f"the 'bytes' payload is empty ({str(encoded)[:40]!r})")
+    try:
+        return base64.b64decode("".join(encoded.split()), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise FetchError(
+            f"the 'bytes' payload is not valid base64 ({exc}; starts {encoded[:40]!r})"
+        ) from exc

@@ -1,0 +1,55 @@
+"""Tests for ``arms fetch`` (arms.cli.fetch) against the fake backend of fetch_backend.py."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+from fetch_backend import V3, filter_
+
+from arms.cli import main
+
+pytest_plugins = ["fetch_backend"]
+pytestmark = pytest.mark.usefixtures("isolated")
+
+
+def cli(backend, tmp_path, *args):
+    return main(["fetch", *args, "--api-url", backend.url, "--cache-dir", str(tmp_path / "cache")])
+
+
+def test_cli_json_reports_path_variant_size_and_cache(backend, tmp_path, capsys):
+    out = tmp_path / "t.csv"
+    argv = ["tiv", "--recipient", "Armenia", "Azerbaijan", "--from", "2023", "--to", "2024"]
+    assert cli(backend, tmp_path, *argv, "-o", str(out), "--json") == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first["path"] == str(out) and out.read_bytes() == V3
+    assert (first["variant"], first["bytes"], first["cached"]) == ("V3", len(V3), False)
+    assert set(first) == {"path", "variant", "bytes", "cached", "sha256", "max_year", "url"}
+    assert first["sha256"] == hashlib.sha256(V3).hexdigest()
+    assert first["max_year"] == 2025 and first["url"] == backend.url + "/trades/import-export-csv/"
+
+    assert cli(backend, tmp_path, *argv, "-o", str(out), "--json") == 0
+    assert json.loads(capsys.readouterr().out)["cached"] is True
+    assert len(backend.calls("POST")) == 1
+
+
+def test_cli_repeated_options_accumulate(backend, tmp_path, capsys):
+    out = tmp_path / "r.csv"
+    argv = ["register", "--supplier", "Russia", "--supplier", "India", "--from", "2000"]
+    assert cli(backend, tmp_path, *argv, "-o", str(out), "--no-cache") == 0
+    assert "wrote" in capsys.readouterr().out
+    supplier = backend.calls("POST")[0].json()["filters"][1]
+    assert supplier == filter_("Supplier", "contains", list_data=[104, 106])
+    assert not (tmp_path / "cache").exists()
+
+
+def test_cli_errors_are_one_line(backend, tmp_path, capsys):
+    assert cli(backend, tmp_path, "register", "--recipient", "Armenai") == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("arms fetch: error: unknown recipient name(s)")
+    assert "Armenia" in err[-1]
+    before = len(backend.seen)
+    assert cli(backend, tmp_path, "register", "--from", "2020", "--to", "2010") == 1
+    assert "2020 is after 2010" in capsys.readouterr().err
+    assert len(backend.seen) == before  # refused before asking anything
