@@ -67,6 +67,11 @@ _KIND_COLUMNS = {
     "deliveries": {"year", "tiv"},
     "deals": {"tiv_delivered", "delivery_years"},
 }
+_KIND_NAMES = {
+    "deliveries": "a deliveries frame",
+    "deals": "a deals frame (a trade register)",
+    "tiv": "a TIV table",
+}
 _CONVERSION = {
     "deliveries": (
         "split a register with arms.split_deals(deals) (an even split per year) or read the "
@@ -118,15 +123,15 @@ def check_kind(frame: pd.DataFrame, *kinds: str, func: str = "this function") ->
     >>> deals = conform(pd.DataFrame({"delivery_years": ["2020"]}), "deals")
     >>> check_kind(deals, "deliveries", func="flows")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    ValueError: flows needs a deliveries frame, not a deals frame; split a register with ...
+    ValueError: flows needs a deliveries frame, not a deals frame (a trade register); split ...
     """
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"{func} needs a pandas DataFrame, not {type(frame).__name__}")
     kind = _kind_of(frame)
     if kind in kinds:
         return kind
-    wanted = " or ".join(f"a {k} frame" for k in kinds)
-    got = f"a {kind} frame" if kind else f"columns {sorted(map(str, frame.columns))}"
+    wanted = " or ".join(_KIND_NAMES[k] for k in kinds)
+    got = _KIND_NAMES[kind] if kind else f"columns {sorted(map(str, frame.columns))}"
     hints = "; ".join(_CONVERSION[k] for k in kinds)
     raise ValueError(f"{func} needs {wanted}, not {got}; {hints}")
 

@@ -14,7 +14,7 @@ from arms.analysis.search import DEAL_VALUE_COLUMNS, deal_values, find_deals, pa
 from arms.cli import main
 from arms.io import readers
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 
 
 @pytest.fixture
