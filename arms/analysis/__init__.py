@@ -1,53 +1,64 @@
-"""Analysis of canonical frames: selection, periods, shares, flows, deals, quality."""
+"""Analysis of canonical frames: selection, periods, shares, flows, deals, quality.
+
+One job per module: :mod:`~arms.analysis.select` (frame kinds, parties, ``require``),
+:mod:`~arms.analysis.periods`, :mod:`~arms.analysis.shares`, :mod:`~arms.analysis.series`,
+:mod:`~arms.analysis.flows`, :mod:`~arms.analysis.customers`, :mod:`~arms.analysis.deals`,
+:mod:`~arms.analysis.search`, :mod:`~arms.analysis.quality` (``reconcile``),
+:mod:`~arms.analysis.releases` (``release_diff``) and :mod:`~arms.analysis.events`.
+"""
 
 from __future__ import annotations
 
-from arms.analysis.core import (  # noqa: F401
-    ESTIMATE_FLAGS,
-    EVENTS,
-    Event,
-    as_deliveries,
-    category_matrix,
-    compare_recipients,
-    concentration,
-    customer_rank,
-    deal_keys,
-    deal_timelines,
-    events_frame,
+from arms.analysis.customers import customer_rank
+from arms.analysis.deals import deal_keys, deal_timelines
+from arms.analysis.events import Event, events_frame
+from arms.analysis.flows import category_matrix, flows
+from arms.analysis.periods import (
     five_year_periods,
-    flows,
-    leading_supplier,
     overtake,
+    parse_period,
     period_containing,
     period_label,
-    period_table,
-    reconcile,
-    release_diff,
-    require,
-    suggest_names,
-    supplier_scope,
-    supplier_shares,
-    supplier_to_recipients,
     window,
-    yearly_series,
 )
-from arms.analysis.search import (  # noqa: F401
+from arms.analysis.quality import reconcile
+from arms.analysis.releases import release_diff
+from arms.analysis.search import (
     DEAL_VALUE_COLUMNS,
     SEARCH_COLUMNS,
     deal_values,
     find_deals,
+    fold_text,
     parse_deal_value,
     searched_columns,
+    text_mask,
+)
+from arms.analysis.select import (
+    ESTIMATE_FLAGS,
+    as_deliveries,
+    check_kind,
+    party_rows,
+    require,
+    suggest_names,
+    supplier_scope,
+)
+from arms.analysis.series import supplier_to_recipients, yearly_series
+from arms.analysis.shares import (
+    compare_recipients,
+    concentration,
+    leading_supplier,
+    period_table,
+    supplier_shares,
 )
 
 __all__ = [
     "DEAL_VALUE_COLUMNS",
     "ESTIMATE_FLAGS",
-    "EVENTS",
     "Event",
     "SEARCH_COLUMNS",
     "as_deliveries",
     "category_matrix",
+    "check_kind",
     "compare_recipients",
     "concentration",
     "customer_rank",
@@ -58,10 +69,13 @@ __all__ = [
     "find_deals",
     "five_year_periods",
     "flows",
+    "fold_text",
     "leading_supplier",
     "overtake",
-    "period_containing",
     "parse_deal_value",
+    "parse_period",
+    "party_rows",
+    "period_containing",
     "period_label",
     "period_table",
     "reconcile",
@@ -72,6 +86,7 @@ __all__ = [
     "supplier_scope",
     "supplier_shares",
     "supplier_to_recipients",
+    "text_mask",
     "window",
     "yearly_series",
 ]

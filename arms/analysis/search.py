@@ -20,14 +20,18 @@ import re
 import pandas as pd
 
 from arms import entities
+from arms.analysis.select import party_rows
 
 __all__ = [
     "DEAL_VALUE_COLUMNS",
     "SEARCH_COLUMNS",
     "deal_values",
     "find_deals",
+    "fold_text",
     "parse_deal_value",
     "searched_columns",
+    "text_hits",
+    "text_mask",
 ]
 
 #: Columns :func:`find_deals` looks in, in the order ``matched_in`` lists them.
@@ -173,9 +177,75 @@ def deal_values(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _squash(text) -> str:
-    """Lower-case ``text`` and drop everything but letters and digits."""
-    return _PUNCT.sub("", str(text).casefold())
+def fold_text(values: pd.Series) -> pd.Series:
+    """Return each value folded for text search: :func:`arms.entities.name_key`, no punctuation.
+
+    Case, accents, spaces and punctuation are dropped, so ``"Bayraktar TB-2"`` and
+    ``"bayraktar tb2"`` fold alike. The one folding of the package's text search
+    (:func:`find_deals`, :func:`arms.analysis.deal_timelines`); ``<NA>`` folds to ``""``.
+
+    Examples
+    --------
+    >>> fold_text(pd.Series(["Bayraktar TB-2", "Su 30 SM", None])).tolist()
+    ['bayraktartb2', 'su30sm', '']
+    """
+    values = pd.Series(values).astype("string").fillna("")
+    folded = {u: _PUNCT.sub("", entities.name_key(u)) for u in values.unique()}
+    return values.map(folded).astype("string")
+
+
+def text_hits(frame: pd.DataFrame, text: str) -> pd.DataFrame:
+    """Return, per searched column the frame has, which rows mention ``text`` (folded).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Deals or deliveries with some of :data:`SEARCH_COLUMNS`.
+    text : str
+        What to look for.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One ``bool`` column per searched column present, in :data:`SEARCH_COLUMNS` order.
+
+    Raises
+    ------
+    ValueError
+        If ``text`` has no letters or digits, or the frame has none of the searched columns.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"designation": ["Su-30K"], "comments": ["Su-30SM version"]})
+    >>> text_hits(f, "su 30 sm").to_dict("records")
+    [{'designation': False, 'comments': True}]
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, not {type(text).__name__}")
+    needle = fold_text(pd.Series([text])).iloc[0]
+    if not needle:
+        raise ValueError(f"search text {text!r} has no letters or digits")
+    columns = [c for c in SEARCH_COLUMNS if c in frame.columns]
+    if not columns:
+        raise ValueError(f"frame has none of the columns {list(SEARCH_COLUMNS)}")
+    return pd.DataFrame(
+        {c: fold_text(frame[c]).str.contains(needle, regex=False).astype(bool) for c in columns},
+        index=frame.index,
+    )
+
+
+def text_mask(frame: pd.DataFrame, text: str) -> pd.Series:
+    """Return a mask of the rows whose designation, description or comments mention ``text``.
+
+    See :func:`text_hits` (the same search, per column).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"designation": ["Bayraktar TB2", "Bayraktar TB-2", "Harop"]})
+    >>> text_mask(f, "tb2").tolist()
+    [True, True, False]
+    """
+    return text_hits(frame, text).any(axis=1)
 
 
 def find_deals(
@@ -238,33 +308,16 @@ def find_deals(
     """
     if not isinstance(deals, pd.DataFrame):
         raise TypeError(f"deals must be a pandas DataFrame, not {type(deals).__name__}")
-    if not isinstance(text, str):
-        raise TypeError(f"text must be a str, not {type(text).__name__}")
-    needle = _squash(text)
-    if not needle:
-        raise ValueError(f"search text {text!r} has no letters or digits")
-    columns = [c for c in SEARCH_COLUMNS if c in deals.columns]
-    if not columns:
-        raise ValueError(f"frame has none of the columns {list(SEARCH_COLUMNS)}")
-
+    hits = text_hits(deals, text)
     keep = pd.Series(True, index=deals.index)
     for col, wanted in (("recipient", recipient), ("supplier", supplier)):
         if wanted is None:
             continue
         if col not in deals.columns:
             raise ValueError(f"frame has no {col!r} column to filter on")
-        target = entities.party_key(wanted)
-        values = deals[col].astype("string")
-        keys = {v: entities.party_key(v) for v in values.dropna().unique()}
-        keep &= values.map(keys, na_action="ignore").eq(target).fillna(False).astype(bool)
-
-    hits = {}
-    for col in columns:
-        values = deals[col].astype("string")
-        squashed = {v: needle in _squash(v) for v in values.dropna().unique()}
-        found = values.map(squashed, na_action="ignore").astype("boolean")
-        hits[col] = found.fillna(False).astype(bool) & keep
-    hit_frame = pd.DataFrame(hits, index=deals.index)
+        keep &= party_rows(deals, col, wanted, errors="ignore")
+    columns = list(hits.columns)
+    hit_frame = hits & keep.to_numpy()[:, None]
     any_hit = hit_frame.any(axis=1)
     matched_in = [
         ",".join(c for c, hit in zip(columns, row, strict=True) if hit)

@@ -19,7 +19,7 @@ import sys
 
 import pandas as pd
 
-from arms.analysis.search import find_deals
+from arms.analysis import find_deals
 from arms.cli.output import emit
 from arms.errors import ArmsError
 from arms.io.readers import read_trade_register

@@ -138,7 +138,7 @@ def test_real_register_is_an_even_split(capsys):
 
 # --- a file of one supplier's exports ("from China to All countries") -----------------------
 
-FROM_CHINA = Path(__file__).parent / "data" / "register-from-china.csv"
+FROM_CHINA = Path(__file__).parent.parent / "data" / "register-from-china.csv"
 
 
 def test_scoped_file_says_so_in_text(capsys):

@@ -1,20 +1,26 @@
-"""Tests of arms.analysis.search (find_deals, deal values) and the `arms deals` command."""
+"""Tests of arms.analysis.search: find_deals, the one text folding, deal values."""
 
 from __future__ import annotations
 
 import functools
-import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from arms import paths, schema
-from arms.analysis.search import DEAL_VALUE_COLUMNS, deal_values, find_deals, parse_deal_value
-from arms.cli import main
+from arms.analysis import (
+    DEAL_VALUE_COLUMNS,
+    deal_timelines,
+    deal_values,
+    find_deals,
+    fold_text,
+    parse_deal_value,
+    text_mask,
+)
 from arms.io import readers
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 
 
 @pytest.fixture
@@ -164,38 +170,6 @@ def test_deal_values_columns_are_separate_from_tiv(deals):
     assert out["deal_value_currency"].tolist()[3] == "EUR"
 
 
-# --- the command line --------------------------------------------------------------------------
-
-
-def test_cli_deals_json(capsys):
-    code = main(
-        [
-            "deals",
-            str(DATA / "search_register.csv"),
-            "--search",
-            "su30sm",
-            "--recipient",
-            "Armenia",
-            "--json",
-        ]
-    )
-    assert code == 0
-    payload = json.loads(capsys.readouterr().out)
-    (match,) = payload["matches"]
-    assert match["designation"] == "Su-30K"
-    assert match["matched_in"] == "comments"
-    assert match["delivery_years"] == [2019]
-    assert set(schema.DEALS) <= set(match)
-
-
-def test_cli_deals_human_and_errors(capsys):
-    assert main(["deals", str(DATA / "search_register.csv"), "--search", "TB2"]) == 0
-    out = capsys.readouterr().out
-    assert "Bayraktar TB-2" in out and "2 deal(s)" in out
-    assert main(["deals", str(DATA / "search_register.csv"), "--search", "?!"]) == 1
-    assert "no letters or digits" in capsys.readouterr().err
-
-
 def test_find_deals_records_searched_columns(deals):
     assert find_deals(deals, "TB2").attrs["searched"] == ["designation", "description", "comments"]
     no_comments = deals.assign(comments=pd.Series(pd.NA, index=deals.index, dtype="string"))
@@ -219,39 +193,6 @@ def test_deliveries_export_searches_designations_only():
         "description",
     ]
     assert find_deals(frame, "Su-30", recipient="Armenia")["designation"].tolist() == ["Su-30K"]
-
-
-def test_cli_deals_notes_missing_comments(capsys):
-    args = ["deals", str(V2_DELIVERIES), "--search", "Su-30SM", "--recipient", "Armenia"]
-    assert main(args) == 0
-    captured = capsys.readouterr()
-    assert "no deals match 'Su-30SM'" in captured.out
-    assert "no Comments column" in captured.err
-    assert "Su-30K" in captured.err and "trade register" in captured.err
-    assert main([*args, "--json"]) == 0
-    captured = capsys.readouterr()
-    payload = json.loads(captured.out)
-    assert payload["matches"] == []
-    assert payload["searched"] == ["designation", "description"]
-    assert "no Comments column" in captured.err
-
-
-def test_cli_deals_json_on_json_export(capsys):
-    path = DATA / "readers" / "v9-backend.json"
-    assert main(["deals", str(path), "--search", "BMP", "--json"]) == 0
-    captured = capsys.readouterr()
-    payload = json.loads(captured.out)
-    assert [m["designation"] for m in payload["matches"]] == ["BMP-3"]
-    assert payload["searched"] == ["designation", "description"]
-    assert "no Comments column" in captured.err
-
-
-def test_cli_deals_register_has_no_note(capsys):
-    path = str(DATA / "search_register.csv")
-    assert main(["deals", path, "--search", "su30sm", "--json"]) == 0
-    captured = capsys.readouterr()
-    assert json.loads(captured.out)["searched"] == ["designation", "description", "comments"]
-    assert captured.err == ""
 
 
 # --- the real register -------------------------------------------------------------------------
@@ -290,14 +231,23 @@ DELIVERIES = paths.SHARED_SIPRI_DIR / "deliveries-newportal-lucacasu-1.csv"
 
 
 @pytest.mark.skipif(not DELIVERIES.is_file(), reason="shared SIPRI files not available")
-def test_real_deliveries_su30sm_explains_itself(capsys):
+def test_real_deliveries_su30sm_explains_itself():
     frame = readers.read_trade_register(DELIVERIES)
     assert frame["comments"].isna().all()
     out = find_deals(frame, "Su-30SM", recipient="Armenia")
     assert out.empty and out.attrs["searched"] == ["designation", "description"]
     assert "Su-30K" in set(find_deals(frame, "Su-30", recipient="Armenia")["designation"])
-    argv = ["deals", str(DELIVERIES), "--search", "Su-30SM", "--recipient", "Armenia"]
-    assert main(argv) == 0
-    captured = capsys.readouterr()
-    assert "no deals match" in captured.out
-    assert "no Comments column" in captured.err
+
+
+def test_one_folding_for_find_deals_and_deal_timelines(deals):
+    """find_deals and deal_timelines find the same rows: one text search, one folding."""
+    assert (
+        fold_text(pd.Series(["Bayraktar TB-2"])).iloc[0]
+        == fold_text(pd.Series(["bayraktar  tb2"])).iloc[0]
+    )
+    split = readers.split_deals(deals)
+    for query in ("TB2", "Su 30 SM", "armed UAV"):
+        by_search = set(find_deals(split, query)["designation"])
+        by_timeline = set(deal_timelines(split, text=query)["designation"])
+        assert by_search == by_timeline
+        assert text_mask(split, query).sum() == len(find_deals(split, query))

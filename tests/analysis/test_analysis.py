@@ -169,6 +169,38 @@ def test_tiv_table_is_not_deliveries():
         A.supplier_shares([1, 2], "Armenia", start=2019, end=2019)
 
 
+def test_a_register_must_be_split_explicitly():
+    deals = conform(
+        pd.DataFrame(
+            {
+                "recipient": ["Armenia"],
+                "supplier": ["Russia"],
+                "delivery_years": ["2019"],
+                "tiv_delivered": [4.0],
+            }
+        ),
+        "deals",
+    )
+    for call in (
+        lambda f: A.supplier_shares(f, "Armenia", start=2019, end=2019),
+        lambda f: A.yearly_series(f),
+        lambda f: A.deal_timelines(f),
+        lambda f: A.release_diff(f, f),
+    ):
+        with pytest.raises(ValueError, match="split_deals"):
+            call(deals)
+    split = readers.split_deals(deals)
+    assert A.supplier_shares(split, "Armenia", start=2019, end=2019)["tiv"].tolist() == [4.0]
+    A.require(deals, recipients=["Armenia"], suppliers=["Russia"])  # names only: no split
+
+
+def test_categories_come_from_the_frame(small):
+    with pytest.raises(ValueError, match="arms.categorize"):
+        A.yearly_series(small.drop(columns="category"), by="category")
+    with pytest.raises(ValueError, match="arms.categorize"):
+        A.category_matrix(small, recipient="Armenia", start=2016, end=2022)  # no family
+
+
 # --------------------------------------------------------------------------------------------
 # series and periods
 # --------------------------------------------------------------------------------------------
@@ -566,15 +598,26 @@ def test_release_diff_without_ids_matches_designations_loosely():
     assert A.release_diff(old, old).empty
 
 
-def test_events():
-    assert [e.label for e in A.EVENTS] == ["April 2016 clashes", "2020 Nagorno-Karabakh war"]
-    war = A.EVENTS[1]
-    assert (war.start.isoformat(), war.end.isoformat()) == ("2020-09-27", "2020-11-10")
-    with pytest.raises(AttributeError):
-        war.label = "x"
+def test_events(tmp_path):
     frame = A.events_frame()
-    assert list(frame.columns) == ["label", "start", "end"]
+    assert frame["label"].tolist() == ["April 2016 clashes", "2020 Nagorno-Karabakh war"]
+    war = frame.iloc[1]
+    assert (war["start"].date().isoformat(), war["end"].date().isoformat()) == (
+        "2020-09-27",
+        "2020-11-10",
+    )
+    assert list(frame.columns) == ["label", "start", "end", "parties", "source"]
     assert (frame["end"] >= frame["start"]).all()
+    assert frame["source"].str.len().gt(0).all()  # every event cites its source
+    with pytest.raises(AttributeError):
+        A.Event("x", war["start"].date(), war["end"].date()).label = "y"
+    own = tmp_path / "events.csv"
+    own.write_text("start,end,label,parties,source\n2021-01-02,2021-01-01,x,,s\n")
+    with pytest.raises(ValueError, match="end before"):
+        A.events_frame(own)
+    own.write_text("start,label\n2021-01-02,x\n")
+    with pytest.raises(ValueError, match="missing columns"):
+        A.events_frame(own)
 
 
 # --------------------------------------------------------------------------------------------
@@ -604,7 +647,7 @@ def real_register():
 
 @pytest.fixture(scope="module")
 def real_register_split(real_register):
-    return A.as_deliveries(real_register)
+    return readers.split_deals(real_register)
 
 
 @pytest.fixture(scope="module")
@@ -742,7 +785,7 @@ def test_release_diff_between_register_and_itself(real_register_split):
 
 # --- files limited to some suppliers ("from China to All countries") ------------------------
 
-FROM_CHINA = Path(__file__).parent / "data" / "register-from-china.csv"
+FROM_CHINA = Path(__file__).parent.parent / "data" / "register-from-china.csv"
 FULL_FROM_CHINA = "tradereg-newportal2026-DCL2049-1.csv"
 
 

@@ -1,0 +1,289 @@
+"""SIPRI's periods: labels, five-year periods, the period rule, windows and overtaking.
+
+Five-year periods end in years ending 0 and 5 (``2016-20``), as in SIPRI's fact sheets.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import pandas as pd
+
+from arms import entities
+
+__all__ = [
+    "PERIOD_ANCHOR",
+    "five_year_periods",
+    "overtake",
+    "parse_period",
+    "period_containing",
+    "period_label",
+    "resolve_periods",
+    "window",
+]
+
+#: SIPRI's five-year periods end in years ending 0 and 5 (2006-10, 2011-15, 2016-20).
+PERIOD_ANCHOR = 2020
+
+
+def period_label(start: int, end: int) -> str:
+    """Return SIPRI's label for a period of years.
+
+    Parameters
+    ----------
+    start, end : int
+        First and last year, inclusive.
+
+    Returns
+    -------
+    str
+        ``"2016-20"``; ``"1996-2000"`` across a century; ``"2023"`` for a single year.
+
+    Examples
+    --------
+    >>> period_label(2016, 2020), period_label(1996, 2000), period_label(2023, 2023)
+    ('2016-20', '1996-2000', '2023')
+    """
+    if start == end:
+        return str(start)
+    if start // 100 == end // 100:
+        return f"{start}-{end % 100:02d}"
+    return f"{start}-{end}"
+
+
+def five_year_periods(
+    first: int, last: int, *, length: int = 5, anchor: int = PERIOD_ANCHOR
+) -> pd.DataFrame:
+    """Return SIPRI-style consecutive periods covering ``first``..``last``.
+
+    Periods end in ``anchor`` plus multiples of ``length`` (by default years ending 0 and 5,
+    as in SIPRI's fact sheets: 2006-10, 2011-15, 2016-20). A leading period that would start
+    before ``first`` is left out (a part-period would compare badly with full ones); the last
+    period is cut at ``last`` and labelled with its real years (``2021-23``) so that nobody
+    mistakes it for a full one.
+
+    Parameters
+    ----------
+    first, last : int
+        The years the data covers.
+    length : int, default 5
+        Years per period.
+    anchor : int, default 2020
+        A year on which a period ends. ``anchor=2024`` gives 2015-19, 2020-24.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``period`` (label), ``start``, ``end``.
+
+    Examples
+    --------
+    >>> five_year_periods(2004, 2023)["period"].tolist()
+    ['2006-10', '2011-15', '2016-20', '2021-23']
+    >>> five_year_periods(2015, 2024, anchor=2024)["period"].tolist()
+    ['2015-19', '2020-24']
+    """
+    if length < 1:
+        raise ValueError("length must be at least 1")
+    # the first period that starts at or after `first`
+    end = anchor + math.ceil((first + length - 1 - anchor) / length) * length
+    rows = []
+    while end - length + 1 <= last:
+        s, e = end - length + 1, min(end, last)
+        rows.append((period_label(s, e), s, e))
+        end += length
+    return pd.DataFrame(rows, columns=["period", "start", "end"]).astype(
+        {"period": "string", "start": "Int64", "end": "Int64"}
+    )
+
+
+_RE_PERIOD = re.compile(r"^\s*(\d{4})\s*(?:[-\u2013]\s*(\d{2}|\d{4}))?\s*$")
+
+
+def parse_period(label: str) -> tuple[str, int, int]:
+    """Return ``(label, start, end)`` of a period written ``"2016-20"``, ``"1996-2000"``...
+
+    Examples
+    --------
+    >>> parse_period("2016-20"), parse_period("1996 - 2000")
+    (('2016-20', 2016, 2020), ('1996-2000', 1996, 2000))
+    """
+    m = _RE_PERIOD.match(str(label))
+    if not m:
+        raise ValueError(f"cannot read period {label!r}; use '2016-20' or (2016, 2020)")
+    s = int(m.group(1))
+    e = m.group(2)
+    if e is None:
+        e = s
+    elif len(e) == 2:
+        e = s // 100 * 100 + int(e)
+        if e < s:
+            e += 100
+    else:
+        e = int(e)
+    return period_label(s, int(e)), s, int(e)
+
+
+def resolve_periods(periods, d: pd.DataFrame) -> list[tuple[str, int, int]]:
+    """Return ``periods`` as ``(label, start, end)`` triples (the period rule).
+
+    ``None`` gives SIPRI's five-year periods over the years ``d`` covers; an int periods
+    of that length; a frame from :func:`five_year_periods`; or a list of labels
+    (``"2016-20"``), ``(start, end)`` or ``(label, start, end)`` tuples.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"year": [2012, 2019]})
+    >>> resolve_periods(None, d)
+    [('2016-19', 2016, 2019)]
+    >>> resolve_periods(["2016-20", (2021, 2022)], d)
+    [('2016-20', 2016, 2020), ('2021-22', 2021, 2022)]
+    """
+    if periods is None or isinstance(periods, int):
+        years = d["year"].dropna()
+        if years.empty:
+            return []
+        length = 5 if periods is None else periods
+        table = five_year_periods(int(years.min()), int(years.max()), length=length)
+        return [(str(p), int(s), int(e)) for p, s, e in table.itertuples(index=False)]
+    if isinstance(periods, pd.DataFrame):
+        periods = [
+            (str(p), int(s), int(e))
+            for p, s, e in periods[["period", "start", "end"]].itertuples(index=False)
+        ]
+    out = []
+    for p in periods:
+        if isinstance(p, str):
+            out.append(parse_period(p))
+        elif len(p) == 2:
+            s, e = int(p[0]), int(p[1])
+            out.append((period_label(s, e), s, e))
+        elif len(p) == 3:
+            out.append((str(p[0]), int(p[1]), int(p[2])))
+        else:
+            raise ValueError(f"cannot read period {p!r}")
+    for label, s, e in out:
+        if e < s:
+            raise ValueError(f"period {label!r} ends before it starts")
+    return out
+
+
+def overtake(table: pd.DataFrame, a: str, b: str) -> dict:
+    """Return when supplier ``a`` overtook supplier ``b`` (``a`` delivered more than ``b``).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Long, with ``supplier``, ``tiv`` and either ``period`` (from
+        :func:`arms.analysis.period_table`, in period order) or ``year`` (from
+        :func:`arms.analysis.yearly_series`).
+    a, b : str
+        The suppliers to compare (as the table names them; case is ignored).
+
+    Returns
+    -------
+    dict
+        ``unit`` (``"period"`` or ``"year"``), ``status`` (``"overtook"``, ``"never behind"``,
+        ``"not yet"`` or ``"no deliveries"``), ``when`` (the period or year ``a`` overtook
+        ``b``, else None), ``last_behind`` (the last period or year ``b`` delivered more),
+        and the two values ``a_tiv``, ``b_tiv`` (and ``a_share``, ``b_share`` when the
+        table has shares) at ``when`` (or, for ``"not yet"``, at ``last_behind``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"year": [2015, 2015, 2016, 2016], "supplier": ["Russia", "Israel"] * 2,
+    ...                   "tiv": [213.7, 111.5, 7.2, 250.45]})
+    >>> o = overtake(t, "Israel", "Russia")
+    >>> o["status"], o["when"], o["last_behind"]
+    ('overtook', 2016, 2015)
+    """
+    unit = "period" if "period" in table.columns else "year"
+    names = {entities.party_key(n): n for n in table["supplier"].dropna().unique()}
+    col_a = names.get(entities.party_key(a), a)
+    col_b = names.get(entities.party_key(b), b)
+    order = list(dict.fromkeys(table[unit].tolist()))
+    pivot = table.pivot_table(index=unit, columns="supplier", values="tiv", aggfunc="sum")
+    pivot = pivot.reindex(order).astype(float).fillna(0.0)
+    zero = pd.Series(0.0, index=pivot.index)
+    va = pivot[col_a] if col_a in pivot.columns else zero
+    vb = pivot[col_b] if col_b in pivot.columns else zero
+    shares = None
+    if "share" in table.columns:
+        shares = table.pivot_table(index=unit, columns="supplier", values="share", aggfunc="sum")
+    units = [u for u in order if va[u] > 0 or vb[u] > 0]
+    out = {"unit": unit, "a": a, "b": b, "when": None, "last_behind": None}
+    if not units:
+        return {**out, "status": "no deliveries"}
+    behind = [u for u in units if vb[u] > va[u]]
+    if not behind:
+        return {**out, "status": "never behind"}
+    last = behind[-1]
+    at = last if last == units[-1] else units[units.index(last) + 1]
+    out.update(
+        status="not yet" if at == last else "overtook",
+        when=None if at == last else _scalar(at),
+        last_behind=_scalar(last),
+        a_tiv=float(va[at]),
+        b_tiv=float(vb[at]),
+        a_last=float(va[last]),
+        b_last=float(vb[last]),
+    )
+    if shares is not None and at in shares.index:
+        out["a_share"] = float(shares.loc[at].get(col_a, 0.0))
+        out["b_share"] = float(shares.loc[at].get(col_b, 0.0))
+    return out
+
+
+def _scalar(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else value
+
+
+def period_containing(
+    year: int, *, length: int = 5, anchor: int = PERIOD_ANCHOR
+) -> tuple[int, int, str]:
+    """Return SIPRI's five-year period around a year: ``(start, end, label)``.
+
+    Examples
+    --------
+    >>> period_containing(2019), period_containing(2021)
+    ((2016, 2020, '2016-20'), (2021, 2025, '2021-25'))
+    """
+    end = year + (anchor - year) % length
+    start = end - length + 1
+    return start, end, period_label(start, end)
+
+
+def window(periods: pd.DataFrame, start: int | None = None, end: int | None = None) -> tuple:
+    """Return ``(start, end)``: the given years, else the latest full period with data.
+
+    Parameters
+    ----------
+    periods : pandas.DataFrame
+        From :func:`arms.analysis.period_table` (``period``, ``start``, ``end``, ``tiv``).
+    start, end : int, optional
+        The window asked for; either missing one is taken from the latest five-year period
+        that is complete (``2016-20`` when the data stop in 2023) and has deliveries.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> p = pd.DataFrame({"period": ["2016-20", "2021-23"], "start": [2016, 2021],
+    ...                   "end": [2020, 2023], "tiv": [10.0, 5.0]})
+    >>> window(p), window(p, 2011, None)
+    ((2016, 2020), (2011, 2020))
+    """
+    if start is not None and end is not None:
+        return int(start), int(end)
+    spans = periods.loc[periods["tiv"].astype("Float64").fillna(0) > 0]
+    full = spans.loc[(spans["end"] - spans["start"]) >= 4]
+    pick = full if len(full) else spans
+    if pick.empty:
+        raise ValueError("the data hold no deliveries to take a window from")
+    last = pick.sort_values("start").iloc[-1]
+    return (
+        int(start) if start is not None else int(last["start"]),
+        int(end) if end is not None else int(last["end"]),
+    )
