@@ -89,3 +89,15 @@ def events_frame(path: str | os.PathLike | None = None) -> pd.DataFrame:
             "source": raw["source"].str.strip().astype("string"),
         }
     )
+
+
+def __getattr__(name: str):
+    # ``arms.EVENTS`` (a tuple of :class:`Event`) predates the events table and scripts use
+    # it: it is the packaged table's rows, read when first asked for, so that importing the
+    # analysis layer never reads a data file.
+    if name == "EVENTS":
+        table = events_frame()
+        return tuple(
+            Event(str(r.label), r.start.date(), r.end.date()) for r in table.itertuples()
+        )
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
