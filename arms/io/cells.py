@@ -176,6 +176,15 @@ class Cells:
         values = pd.array([u or None for u in uniques], dtype="string")
         return pd.Series(values.take(codes), copy=False)
 
+    def designation(self, name: str) -> pd.Series:
+        """Return a designation column: text, without SIPRI's trailing ``" -"``.
+
+        Each distinct value is cleaned once (:func:`strip_dash`).
+        """
+        codes, uniques = self.codes(name)
+        values = pd.array([strip_dash(u) or None for u in uniques], dtype="string")
+        return pd.Series(values.take(codes), copy=False)
+
     def number(self, name: str, *, integer: bool = False, year: bool = False) -> pd.Series:
         """Return a number column (``Int64`` for ``integer``/``year``, else ``Float64``)."""
         col = self.cols[name]

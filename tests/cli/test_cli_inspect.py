@@ -11,7 +11,7 @@ import pytest
 
 from arms.cli import main
 
-DATA = Path(__file__).parent / "data" / "readers"
+DATA = Path(__file__).resolve().parents[1] / "data" / "readers"
 KEYS = {
     "format",
     "encoding",
