@@ -1,19 +1,16 @@
-"""Tests for arms.narrative (sentences from results) and arms.io.discovery (files by content)."""
+"""Tests for arms.narrative (sentences from results); discovery: tests/io/test_discovery.py."""
 
 from __future__ import annotations
 
 import json
-import shutil
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from arms import analysis, narrative
-from arms.errors import ArmsError
 from arms.io import discovery as bundle
 from arms.io import readers
-from arms.paths import SIPRI_DIR
 
 REGISTER_CSV = (
     "Source: SIPRI Arms Transfers Database (c) SIPRI.\n"
@@ -39,7 +36,7 @@ def deliveries():
     path = bundle.bundled_files().get("deliveries")
     if path is None:
         pytest.skip("no bundled deliveries file")
-    return bundle.load(path, kind="deliveries")
+    return readers.read_deliveries(path)
 
 
 @pytest.fixture
@@ -353,7 +350,7 @@ def test_ratio_sentence_cases():
 
 
 def test_reconcile_and_release_sentences_on_bundled_data(deliveries):
-    register = bundle.load(bundle.bundled_files()["register"], kind="deals")
+    register = readers.read_trade_register(bundle.bundled_files()["register"])
     result = analysis.reconcile(
         {"register": register, "deliveries": deliveries}, recipient="Armenia"
     )
@@ -384,72 +381,6 @@ def test_key_facts_are_json():
         }
     }
     assert "| a | 4 |" in facts._repr_markdown_()
-
-
-# --- bundle ------------------------------------------------------------------------------
-
-
-def test_describe_finds_files_by_content(folder):
-    found = bundle.describe(folder)
-    assert set(found["name"]) == {"old-register.csv", "new-register.csv", "imports.csv"}
-    assert found["role"].tolist() == ["register", "register", "imports"]
-    assert found["name"].iloc[0] == "new-register.csv"  # newest release first
-    files = bundle.bundled_files(folder)
-    assert files["register"].name == "new-register.csv"
-    assert files["imports"].name == "imports.csv"
-
-
-def test_describe_skips_what_is_not_sipri_but_not_a_reader_bug(folder, monkeypatch):
-    (folder / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\xff")
-    assert "picture.png" not in set(bundle.describe(folder)["name"])  # nor README.md
-    assert bundle.describe(folder)["generated"].tolist()[0] == "2025-01-03"
-
-    def broken(path, *, errors="raise"):
-        raise ValueError("a bug in a reader")
-
-    monkeypatch.setattr(readers, "read_any", broken)
-    bundle._classify.cache_clear()  # read the files again
-    with pytest.raises(ValueError, match="a bug in a reader"):
-        bundle.describe(folder)
-
-
-def test_data_overrides_its_role(folder, tmp_path_factory):
-    mine = tmp_path_factory.mktemp("mine") / "my-register.csv"
-    shutil.copy(folder / "old-register.csv", mine)
-    files = bundle.bundled_files(folder, data=mine)
-    assert files["register"] == mine.resolve()
-    assert files["imports"].name == "imports.csv"
-    assert bundle.choose(mine, folder) == mine.resolve()
-    assert bundle.choose(None, folder).name == "new-register.csv"
-
-
-def test_choose_rejects_the_wrong_kind_and_missing_files(folder, tmp_path_factory):
-    with pytest.raises(ArmsError, match="TIV table by importer; this needs"):
-        bundle.choose(folder / "imports.csv", folder)
-    with pytest.raises(FileNotFoundError, match="does not exist"):
-        bundle.choose(folder / "nope.csv", folder)
-    empty = tmp_path_factory.mktemp("empty")
-    with pytest.raises(ArmsError, match="has no"):
-        bundle.choose(None, empty)
-    with pytest.raises(ValueError, match="unknown role"):
-        bundle.choose(None, folder, roles=("nonsense",))
-
-
-def test_load_uses_the_wanted_reader(folder):
-    deals = bundle.load(folder / "new-register.csv")
-    assert len(deals) == 2 and "tiv_delivered" in deals.columns
-    split = bundle.load(folder / "new-register.csv", kind="deliveries")
-    assert set(split["allocation"]) == {"even"}
-    with pytest.raises(ValueError, match="kind must be"):
-        bundle.load(folder / "new-register.csv", kind="table")
-
-
-@pytest.mark.skipif(not SIPRI_DIR.is_dir(), reason="no bundled extract")
-def test_bundled_extract_has_every_role():
-    files = bundle.bundled_files()
-    assert {"register", "deliveries", "imports", "exports", "supplier_register"} <= set(files)
-    assert bundle.supplier_file("Israel") == files["supplier_register"]
-    assert bundle.supplier_file("Narnia") is None
 
 
 # --- files of some suppliers' exports only, and the bundle.require check ---------------------
