@@ -108,7 +108,6 @@ class Rejects:
             )
 
 
-
 # --------------------------------------------------------------------------------------
 # cell conversion (vectorised; bad cells collected per row)
 
@@ -251,6 +250,7 @@ class Cells:
 
     def status(self, name: str) -> pd.Series:
         """Return a status column in :data:`arms.schema.STATUSES` spelling."""
+
         def fn(u: str):
             if u == "":
                 return None
@@ -277,5 +277,3 @@ class Cells:
 
 def _raise(value):
     raise ValueError(value)
-
-

@@ -182,4 +182,3 @@ def group_deliveries(deliveries: pd.DataFrame) -> pd.DataFrame:
     result = schema.conform(out, "deals")
     result.attrs = dict(deliveries.attrs)
     return result
-

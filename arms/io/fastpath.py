@@ -128,4 +128,3 @@ def fast_chunks(src: Source):
             raise NotClean
 
     return chunks()
-

@@ -100,7 +100,6 @@ _KNOWN_HEADERS = {
 MAX_PREAMBLE = 60
 
 
-
 @dataclass(frozen=True)
 class FormatInfo:
     """What :func:`detect_format` found out about a file.
@@ -160,7 +159,6 @@ class FormatInfo:
         return text + (" (re-saved copy)" if self.derivative else "")
 
 
-
 def strip_padding(line: str) -> str:
     """Return ``line`` without trailing ``;`` padding that spreadsheet re-saves add.
 
@@ -170,7 +168,6 @@ def strip_padding(line: str) -> str:
     'Armenia,Russia,2019'
     """
     return line.rstrip(";").rstrip()
-
 
 
 def match_header(line: str) -> str | None:
@@ -216,7 +213,6 @@ def _similarity(seen: list[str], known: list[str]) -> float:
     return hits / len(seen) - abs(len(known) - len(seen)) / 1000
 
 
-
 def unknown_header(p: Path, lines: list[str]) -> SipriFormatError:
     """Return the error for a file whose first lines hold no known header.
 
@@ -234,4 +230,3 @@ def unknown_header(p: Path, lines: list[str]) -> SipriFormatError:
         path=str(p),
         line=1 + (lines.index(seen) if seen in lines else 0),
     )
-

@@ -226,7 +226,6 @@ def read_source(src: Source, *, errors: str = "raise") -> pd.DataFrame:
     return read_register(src, errors=errors, want=src.info.kind)
 
 
-
 def _load(path, errors: str) -> Source:
     check_errors(errors)
     return load_source(path)
@@ -279,4 +278,3 @@ def parse_delivery_years(text: str | None) -> list[int]:
         if re.fullmatch(r"\d{4}", part) and 1900 <= int(part) <= 2200:
             years.add(int(part))
     return sorted(years)
-

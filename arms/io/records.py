@@ -165,4 +165,3 @@ def _is_resaved_tail(fields: list[str], previous: list[str]) -> bool:
         and not any(f.strip() for f in fields[4:])
         and not any(f.strip() for f in previous[13:16])
     )
-

@@ -402,4 +402,3 @@ def _designation(s: pd.Series) -> pd.Series:
     out = s.copy()
     out[ends] = [strip_dash(v) for v in s[ends]]
     return out
-

@@ -167,7 +167,6 @@ def _load_text(p: Path, text: str, encoding: str, sha: str) -> Source:
     return Source(info=info, text=text, data_offset=min(offset, len(text)))
 
 
-
 # --------------------------------------------------------------------------------------
 # JSON and XLSX containers
 
@@ -272,4 +271,3 @@ def _load_xlsx(p: Path, data: bytes, sha: str) -> Source:
         sha256=sha,
     )
     return source
-

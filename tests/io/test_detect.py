@@ -91,7 +91,6 @@ def test_preamble_metadata_legacy_and_tables():
     assert (v5["year_from"], v5["year_to"]) == (2021, 2023)
 
 
-
 # ------------------------------------------------------------------------------------
 # bad input: one clear error, naming file, line and what was expected
 

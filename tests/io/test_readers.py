@@ -188,7 +188,6 @@ def test_v9_json():
     assert deals.loc[deals["deal_id"] == 93002, "number_delivered"].item() == 100
 
 
-
 # ------------------------------------------------------------------------------------
 # XLSX: the same layouts saved as workbooks read to the same frames
 
@@ -233,7 +232,6 @@ def test_xlsx_reads_like_csv(name, tmp_path):
     a, b = read_any(src), read_any(xlsx)
     assert_frame_equal(without_lines(a), without_lines(b))
     assert a.attrs["source"]["generated"] == b.attrs["source"]["generated"]
-
 
 
 def test_wrong_reader(tmp_path):
@@ -408,7 +406,6 @@ def test_real_csv_xls_copy(tmp_path):
     copy = tmp_path / "TIV-Import-All-1950-2022.csv.xls"
     shutil.copy(SHARED / "tivtable-legacy-import-sumn2u-2.csv", copy)
     assert arms.read_tiv_table(copy).attrs["source"]["records"] == 261
-
 
 
 def test_v9_bad_records_are_rejected_one_by_one(tmp_path):

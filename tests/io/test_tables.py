@@ -77,7 +77,6 @@ def test_v4_v5_v6_tables():
     assert az.loc[2022, "under_half"] and az.loc[2022, "tiv"] == 0
 
 
-
 def test_table_rows_with_missing_or_extra_cells_are_reported(tmp_path):
     text = (DATA / "v3-imports.csv").read_text()
     cut = tmp_path / "cut.csv"
