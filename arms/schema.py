@@ -31,6 +31,9 @@ __all__ = [
 
 #: One row per deal. ``source_line`` is the physical line where the record starts in the
 #: file (the first of its lines for a deliveries file), so every row can be traced back.
+#: ``delivery_years`` lists the years in one form for every variant (``"2009; 2010"``, V8's
+#: ranges expanded); ``delivery_years_estimated`` is the file's uncertainty flag for those
+#: years (V8, and deliveries grouped into deals), ``<NA>`` where the file has none (V1).
 DEALS: dict[str, str] = {
     "deal_id": "Int64",
     "recipient": "string",
@@ -45,6 +48,7 @@ DEALS: dict[str, str] = {
     "number_delivered": "Int64",
     "number_delivered_estimated": "boolean",
     "delivery_years": "string",
+    "delivery_years_estimated": "boolean",
     "first_delivery_year": "Int64",
     "last_delivery_year": "Int64",
     "status": "string",
@@ -176,7 +180,7 @@ def validate(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     Examples
     --------
     >>> validate(empty_frame("deals"), "deals").shape
-    (0, 23)
+    (0, 24)
     """
     schema = _schema(kind)
     problems = []

@@ -1,7 +1,15 @@
-"""Reading SIPRI files: detection, readers, inspection, discovery, excerpts and fetching."""
+"""Reading SIPRI files: detection, readers, inspection, discovery, excerpts and fetching.
+
+Reading a file into its final frame (names harmonized, categories filled) is
+:func:`arms.frames.load`; this package reads and repairs the formats.
+"""
 
 from __future__ import annotations
 
+from arms.io.convert import (  # noqa: F401
+    group_deliveries,
+    split_deals,
+)
 from arms.io.detect import (  # noqa: F401
     KIND_OF_VARIANT,
     VARIANTS,
@@ -13,7 +21,6 @@ from arms.io.discovery import (  # noqa: F401
     bundled_files,
     choose,
     describe,
-    load,
     supplier_file,
 )
 from arms.io.excerpt import (  # noqa: F401
@@ -33,14 +40,12 @@ from arms.io.inspect import (  # noqa: F401
     inspect_file,
 )
 from arms.io.readers import (  # noqa: F401
-    group_deliveries,
     parse_delivery_years,
     read_any,
     read_deliveries,
     read_source,
     read_tiv_table,
     read_trade_register,
-    split_deals,
 )
 
 __all__ = [
@@ -62,7 +67,6 @@ __all__ = [
     "fetch_tiv",
     "group_deliveries",
     "inspect_file",
-    "load",
     "parse_delivery_years",
     "read_any",
     "read_deliveries",

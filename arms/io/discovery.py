@@ -20,7 +20,8 @@ a *role*:
     any other TIV table (regional tables, top lists).
 
 When two files share a role, the one SIPRI generated last wins (then the name). A notebook's
-``DATA`` parameter, a single file, overrides the bundled file of its role.
+``DATA`` parameter, a single file, overrides the bundled file of its role. This module finds
+files; reading one into its final frame is :func:`arms.frames.load` (``arms.load``).
 """
 
 from __future__ import annotations
@@ -31,10 +32,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from arms import paths
 from arms.entities import party_key
 from arms.errors import ArmsError, SipriFormatError
+from arms.io import readers
+from arms.io.detect import detect_format
 
-__all__ = ["ROLES", "bundled_files", "choose", "describe", "load", "supplier_file"]
+__all__ = ["ROLES", "bundled_files", "choose", "describe", "supplier_file"]
 
 #: The roles a SIPRI file can play, in the order :func:`describe` lists them.
 ROLES: dict[str, str] = {
@@ -50,13 +54,13 @@ ROLES: dict[str, str] = {
 
 @functools.lru_cache(maxsize=64)
 def _classify(path: str, _stamp: tuple[int, int]) -> dict | None:
-    """Return what a file is (``None`` for a file that is not a SIPRI export)."""
-    from arms.io.detect import detect_format
-    from arms.io.readers import read_any
+    """Return what a file is (``None`` for a file that is not a SIPRI export).
 
+    Cached by path and (mtime, size): a changed file is read again.
+    """
     try:
         info = detect_format(path)
-        frame = read_any(path, errors="warn")
+        frame = readers.read_any(path, errors="warn")
     except SipriFormatError:
         return None
     if info.kind == "tiv":
@@ -183,9 +187,7 @@ def describe(
 
 
 def _default_dir() -> Path:
-    from arms.paths import SIPRI_DIR
-
-    return SIPRI_DIR
+    return paths.SIPRI_DIR
 
 
 def _role_of(path: Path) -> str:
@@ -353,41 +355,3 @@ def _kind_of_role(role: str) -> str:
     if role.endswith("deliveries"):
         return "deliveries"
     return "tiv"
-
-
-def load(path: str | os.PathLike, kind: str | None = None) -> pd.DataFrame:
-    r"""Read a SIPRI file with the reader for ``kind`` (its own kind by default).
-
-    Parameters
-    ----------
-    path : str or os.PathLike
-        Any SIPRI export the readers accept.
-    kind : {"deals", "deliveries", "tiv"}, optional
-        The canonical frame wanted: a register read as ``deliveries`` is split evenly across
-        its delivery years, a deliveries file read as ``deals`` is grouped into deals.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The canonical frame, with provenance in ``attrs["source"]``.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
-    >>> _ = p.write_text("Recipient,2020,2020-2020\nArmenia,4,4\n")
-    >>> load(p)[["entity", "year", "tiv"]].values.tolist()
-    [['Armenia', 2020, 4.0]]
-    """
-    from arms.io import readers
-
-    if kind is None:
-        return readers.read_any(path)
-    read = {
-        "deals": readers.read_trade_register,
-        "deliveries": readers.read_deliveries,
-        "tiv": readers.read_tiv_table,
-    }.get(kind)
-    if read is None:
-        raise ValueError(f"kind must be 'deals', 'deliveries' or 'tiv', not {kind!r}")
-    return read(path)

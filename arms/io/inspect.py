@@ -7,8 +7,8 @@ import warnings
 
 import pandas as pd
 
-from arms.io.detect import load_source
 from arms.io.readers import read_source
+from arms.io.sources import load_source
 
 __all__ = ["inspect_file"]
 

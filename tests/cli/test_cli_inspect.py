@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+import arms.cli.inspect
 from arms.cli import main
 
-DATA = Path(__file__).parent / "data" / "readers"
+DATA = Path(__file__).resolve().parents[1] / "data" / "readers"
 KEYS = {
     "format",
     "encoding",
@@ -91,8 +92,6 @@ def test_debug_shows_traceback(tmp_path):
 
 
 def test_an_unexpected_error_is_still_one_line(monkeypatch, capsys):
-    import arms.cli.inspect
-
     def broken(path):
         raise RuntimeError("something we did not foresee")
 

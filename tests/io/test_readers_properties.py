@@ -9,7 +9,8 @@ from pandas.testing import assert_frame_equal
 
 import arms
 from arms import schema
-from arms.io.readers import group_deliveries, parse_delivery_years, split_deals
+from arms.frames import group_deliveries, split_deals
+from arms.io.readers import parse_delivery_years
 
 HEADER = (
     "Recipient,Supplier,Year of order, ,Number ordered, ,Weapon designation,"

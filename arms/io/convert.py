@@ -1,0 +1,184 @@
+"""Conversions between the deals and deliveries frames: the even split and the grouping.
+
+They live with the readers because each reader accepts every variant that can yield its frame
+(a register read as deliveries is split, a deliveries file read as deals is grouped);
+:mod:`arms.frames` is their public home, beside :func:`arms.frames.load`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from arms import schema
+
+__all__ = ["group_deliveries", "listed_years", "split_deals"]
+
+
+def listed_years(deals: pd.DataFrame) -> list[list[int]]:
+    """Return each deal's delivery years from the canonical ``delivery_years`` column.
+
+    The readers write every variant's years in one form (``"2014; 2015"``, ascending), so
+    this is a split, not a parse of SIPRI's syntaxes (that is
+    :func:`arms.io.readers.parse_delivery_years`).
+
+    Examples
+    --------
+    >>> deals = schema.conform(pd.DataFrame({"delivery_years": ["2014; 2016", None]}), "deals")
+    >>> listed_years(deals)
+    [[2014, 2016], []]
+    """
+    out = []
+    for v in deals["delivery_years"].astype(object).where(deals["delivery_years"].notna()):
+        if not isinstance(v, str) or not v.strip():
+            out.append([])
+            continue
+        try:
+            out.append(sorted({int(y) for y in v.split(";")}))
+        except ValueError:
+            raise ValueError(
+                f"delivery_years {v!r} is not in the readers' form ('2014; 2015'); "
+                "convert it with arms.parse_delivery_years"
+            ) from None
+    return out
+
+
+def split_deals(deals: pd.DataFrame) -> pd.DataFrame:
+    """Return a deals frame split across each deal's listed delivery years.
+
+    SIPRI registers give a deal's delivered units and TIV in total, not per year. Each deal
+    is spread evenly: whole units per year (the remainder goes to the earliest years) and
+    TIV in proportion to the units (evenly when units are unknown), allocated in whole
+    cents so that each deal's years add up exactly to its totals. Rows are marked
+    ``allocation="even"``; deals with no delivery year listed have no rows.
+
+    Parameters
+    ----------
+    deals : pandas.DataFrame
+        A canonical deals frame.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A canonical deliveries frame.
+
+    Examples
+    --------
+    >>> deals = schema.conform(pd.DataFrame({
+    ...     "recipient": ["Azerbaijan"], "supplier": ["Israel"], "number_delivered": [5],
+    ...     "delivery_years": ["2014; 2015"], "tiv_delivered": [35.0]}), "deals")
+    >>> split_deals(deals)[["year", "units", "tiv", "allocation"]].values.tolist()
+    [[2014, 3, 21.0, 'even'], [2015, 2, 14.0, 'even']]
+    """
+    schema.validate(deals, "deals")
+    years = listed_years(deals)
+    counts = np.fromiter((len(ys) for ys in years), dtype=np.int64, count=len(years))
+    idx = np.repeat(np.arange(len(deals)), counts)
+    pos = np.concatenate([np.arange(k) for k in counts]) if len(counts) else np.array([], int)
+    k = counts[idx]
+    out = deals.iloc[idx].reset_index(drop=True)
+    year_values = [y for ys in years for y in ys]
+
+    units_total = out["number_delivered"]
+    n = units_total.fillna(0).to_numpy(dtype=np.int64)
+    units = n // k + (pos < n % k) if len(k) else np.array([], dtype=np.int64)
+    # cents keep the split exact: integer cents sum exactly to the deal's total
+    tiv_total = out["tiv_delivered"]
+    cents = np.rint(tiv_total.fillna(0).to_numpy(dtype=float) * 100).astype(np.int64)
+    weights = np.where(n > 0, units, 1).astype(np.int64)
+    wsum = np.where(n > 0, n, k)
+    share = cents * weights // np.maximum(wsum, 1)
+    # hand the leftover cents to the first years of each deal, one each
+    group_alloc = np.bincount(idx, weights=share, minlength=len(deals)).astype(np.int64)
+    leftover = (
+        np.rint(deals["tiv_delivered"].fillna(0).to_numpy(dtype=float) * 100).astype(np.int64)
+        - group_alloc
+    )[idx]
+    share = share + (pos < leftover)
+    result = pd.DataFrame(
+        {
+            "deal_id": out["deal_id"],
+            "recipient": out["recipient"],
+            "supplier": out["supplier"],
+            "order_year": out["order_year"],
+            "order_year_estimated": out["order_year_estimated"],
+            "designation": out["designation"],
+            "description": out["description"],
+            "category": out["category"],
+            "status": out["status"],
+            "local_production": out["local_production"],
+            "comments": out["comments"],
+            "tiv_per_unit": out["tiv_per_unit"],
+            "year": pd.array(year_values, dtype="Int64"),
+            # the register's flag for its years (V8's covers them; V1 has none)
+            "year_estimated": out["delivery_years_estimated"],
+            "units": pd.array(units, dtype="Int64").astype("Int64"),
+            "units_estimated": out["number_delivered_estimated"],
+            "tiv": pd.array(share / 100.0, dtype="Float64"),
+            "allocation": "even",
+            "source_line": out["source_line"],
+        }
+    )
+    result["units"] = result["units"].mask(units_total.isna().to_numpy())
+    result["tiv"] = result["tiv"].mask(tiv_total.isna().to_numpy())
+    result = schema.conform(result, "deliveries")
+    result.attrs = dict(deals.attrs)
+    return result
+
+
+def group_deliveries(deliveries: pd.DataFrame) -> pd.DataFrame:
+    """Return a deliveries frame grouped into deals (by SIPRI deal id, else register line).
+
+    Units and TIV are summed per deal; a deal is estimated where any of its years is;
+    ``delivery_years`` lists its years as a register does (``"2014; 2015"``). The deliveries
+    files carry no order size, so ``number_ordered`` and ``tiv_order`` are ``<NA>``.
+
+    Parameters
+    ----------
+    deliveries : pandas.DataFrame
+        A canonical deliveries frame with ``deal_id`` set.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A canonical deals frame, one row per deal in order of first appearance.
+
+    Examples
+    --------
+    >>> d = schema.conform(pd.DataFrame({
+    ...     "deal_id": [1, 1], "recipient": ["Armenia"] * 2, "supplier": ["Russia"] * 2,
+    ...     "year": [2020, 2019], "units": [1, 3], "tiv": [1.5, 4.5]}), "deliveries")
+    >>> group_deliveries(d)[["delivery_years", "number_delivered", "tiv_delivered"]]
+      delivery_years  number_delivered  tiv_delivered
+    0     2019; 2020                 4            6.0
+    """
+    schema.validate(deliveries, "deliveries")
+    # a deal is its SIPRI id; rows split from a register (no id) keep their register line
+    key = (
+        deliveries["deal_id"]
+        .astype("Float64")
+        .fillna(-deliveries["source_line"].astype("Float64"))
+    )
+    d = deliveries.assign(_deal=key).sort_values(["_deal", "year"], kind="stable")
+    g = d.groupby("_deal", sort=False, dropna=False)
+    first_cols = [
+        "deal_id", "recipient", "supplier", "order_year", "designation", "description",
+        "category", "status", "local_production", "comments", "tiv_per_unit",
+    ]  # fmt: skip
+    out = g[first_cols].first()
+    out["order_year_estimated"] = g["order_year_estimated"].max()
+    out["number_delivered"] = g["units"].sum(min_count=1)
+    out["number_delivered_estimated"] = g["units_estimated"].max()
+    out["delivery_years_estimated"] = g["year_estimated"].max()
+    out["tiv_delivered"] = g["tiv"].sum(min_count=1).round(6)
+    out["first_delivery_year"] = g["year"].min()
+    out["last_delivery_year"] = g["year"].max()
+    # the years as a register lists them: distinct, ascending (rows are sorted already)
+    years = d.loc[d["year"].notna(), ["_deal", "year"]].drop_duplicates()
+    listed = years["year"].astype(str).groupby(years["_deal"], sort=False).agg("; ".join)
+    out["delivery_years"] = listed.reindex(out.index)
+    out["source_line"] = g["source_line"].min()
+    out = out.sort_values("source_line", kind="stable").reset_index(drop=True)
+    result = schema.conform(out, "deals")
+    result.attrs = dict(deliveries.attrs)
+    return result

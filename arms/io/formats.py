@@ -1,0 +1,232 @@
+"""What each SIPRI export layout looks like: variants, header signatures, :class:`FormatInfo`.
+
+SIPRI has shipped at least nine export layouts since 2014 (``../shared/FORMATS.md`` calls them
+V1-V9), and users re-save them in spreadsheets (V10). Nothing here trusts a file name or a
+fixed ``skiprows``: the header is found by what it says (:func:`match_header`). Decoding and
+the containers are in :mod:`arms.io.sources`; :func:`arms.io.detect.detect_format` is the
+public entry point.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from arms.errors import SipriFormatError
+
+__all__ = [
+    "FormatInfo",
+    "KIND_OF_VARIANT",
+    "MAX_PREAMBLE",
+    "VARIANTS",
+    "match_header",
+    "split_header",
+    "strip_padding",
+    "unknown_header",
+]
+
+#: What each variant is, as ``../shared/FORMATS.md`` names them.
+VARIANTS = {
+    "V1": "new-portal trade register (one row per deal)",
+    "V2": "new-portal deliveries register (one row per deal and delivery year)",
+    "V3": "new-portal TIV values table",
+    "V4": "new-portal regional table",
+    "V5": "new-portal top list",
+    "V6": "legacy TIV table (armstrade.sipri.org)",
+    "V7": "legacy DealsAndTIVs text (armstrade.sipri.org)",
+    "V8": "legacy 2014-era trade register",
+    "V9": "portal backend JSON",
+}
+
+#: Which canonical frame a variant holds natively.
+KIND_OF_VARIANT = {
+    "V1": "deals",
+    "V8": "deals",
+    "V2": "deliveries",
+    "V7": "deliveries",
+    "V9": "deliveries",
+    "V3": "tiv",
+    "V4": "tiv",
+    "V5": "tiv",
+    "V6": "tiv",
+}
+
+# Header signatures, matched against the header line with padding removed. Order matters:
+# the specific register headers come before the generic TIV-table shapes.
+_YEAR = r"(?:1[89]|2[01])\d\d"
+_HEADERS: list[tuple[str, re.Pattern[str]]] = [
+    ("V1", re.compile(r"^Recipient[,;]Supplier[,;]Year of order[,;]", re.I)),
+    ("V2", re.compile(r"^SIPRI AT Database ID[,;]Supplier[,;]Recipient[,;]", re.I)),
+    ("V7", re.compile(r"^Deal ID[;,]Seller[;,]Buyer[;,]", re.I)),
+    ("V8", re.compile(r"^Id,Supplier,Recipient,No\. ordered", re.I)),
+    ("V5", re.compile(r"^,Rank [^,]*,,Supplier,", re.I)),
+    # regional tables: suppliers broken down by region, or the import side by region
+    ("V4", re.compile(rf"^(?:,,|Imports by Regions?,){_YEAR}(?:,|$)", re.I)),
+    ("V6", re.compile(rf"^,{_YEAR}(?:,|$)")),
+    (
+        "V3",
+        re.compile(rf"^(?:Recipient|Exports by|Supplier),{_YEAR}(?:,|$)", re.I),
+    ),
+]
+
+# Known headers, for "nearest variant" messages when a header is not recognised.
+_KNOWN_HEADERS = {
+    "V1": "Recipient,Supplier,Year of order, ,Number ordered, ,Weapon designation,Weapon "
+    "description,Number delivered, ,Year(s) of delivery,status,Comments,SIPRI TIV per unit,"
+    "SIPRI TIV for total order,SIPRI TIV of delivered weapons",
+    "V2": "SIPRI AT Database ID,Supplier,Recipient,Designation,Description,Armament category,"
+    "Order date,Order date is estimate,Numbers delivered,Numbers delivered is estimate,"
+    "Delivery year,Delivery year is estimate,Status,SIPRI estimate,TIV deal unit,"
+    "TIV delivery values,Local production",
+    "V3": "Recipient,1990,1991,...,1990-1991,Percentage,Sum total years,Percentage of total",
+    "V4": ",,1990,1991,...,1990-1991,% of regional total",
+    "V5": ",Rank 1950-2023,,Supplier,1950,...,1950-2023, Share of global arms imports,",
+    "V6": ",1950,1951,...,Total",
+    "V7": "Deal ID;Seller;Buyer;Designation;Description;Armament category;Order date;"
+    "Order date is estimate;Numbers delivered;Numbers delivered is estimate;Delivery year;"
+    "Delivery year is estimate;Status;SIPRI estimate;TIV deal unit;TIV delivery values;"
+    "Local production",
+    "V8": "Id,Supplier,Recipient,No. ordered,No. ordered data uncertain,Designation,"
+    "Description,Status,Status data uncertain,Year of order,Year of order data uncertain,"
+    "Year(s) of deliveries,No. delivered,Year(s) of delivery or no. delivered data uncertain,"
+    "Recipient Involvement,Comment",
+}
+
+#: Lines searched for a header: no real preamble is longer than 12 lines; V3 concatenations
+#: repeat it.
+MAX_PREAMBLE = 60
+
+
+@dataclass(frozen=True)
+class FormatInfo:
+    """What :func:`detect_format` found out about a file.
+
+    Attributes
+    ----------
+    path : str
+        The file.
+    variant : str
+        ``"V1"`` ... ``"V9"`` (see ``VARIANTS``). A spreadsheet-mangled copy (FORMATS.md's V10)
+        reports the variant it derives from and lists what was done to it in ``quirks``.
+    kind : str
+        The canonical frame the file holds natively: ``deals``, ``deliveries`` or ``tiv``.
+    container : str
+        ``"text"``, ``"json"`` or ``"xlsx"``.
+    encoding : str
+        ``"utf-8"``, ``"utf-8-sig"`` (with BOM) or ``"cp1252"``; ``None`` for XLSX.
+    delimiter : str
+        ``","`` or ``";"`` (``""`` for JSON).
+    header_line : int
+        1-based physical line of the (first) header; 0 for JSON.
+    columns : tuple of str
+        The header cells, padding removed.
+    metadata : dict
+        Parsed preamble: ``title``, ``supplier``, ``recipient``, ``year_from``, ``year_to``,
+        ``range`` (``"deliveries"`` or ``"deliveries or orders"``), ``generated`` (ISO
+        string), ``generated_text`` (as written). Keys the file has no information for are
+        absent.
+    quirks : tuple of str
+        Deviations from SIPRI's own bytes: ``"bom"``, ``"crlf"``, ``"no preamble"``,
+        ``"line padding"``, ``"split records"`` and the like.
+    sha256 : str
+        Of the file's bytes.
+    """
+
+    path: str
+    variant: str
+    kind: str
+    container: str
+    encoding: str | None
+    delimiter: str
+    header_line: int
+    columns: tuple[str, ...]
+    metadata: dict = field(default_factory=dict)
+    quirks: tuple[str, ...] = ()
+    sha256: str = ""
+
+    @property
+    def derivative(self) -> bool:
+        """Whether the file is a user-modified copy rather than SIPRI's own bytes (V10)."""
+        return any(q in self.quirks for q in ("no preamble", "line padding", "bom", "crlf"))
+
+    @property
+    def description(self) -> str:
+        """Return a one-line, human description of the variant."""
+        text = VARIANTS[self.variant]
+        return text + (" (re-saved copy)" if self.derivative else "")
+
+
+def strip_padding(line: str) -> str:
+    """Return ``line`` without trailing ``;`` padding that spreadsheet re-saves add.
+
+    Examples
+    --------
+    >>> strip_padding("Armenia,Russia,2019;;;;")
+    'Armenia,Russia,2019'
+    """
+    return line.rstrip(";").rstrip()
+
+
+def match_header(line: str) -> str | None:
+    """Return the variant whose header ``line`` is, or ``None``.
+
+    Examples
+    --------
+    >>> match_header("Recipient,2020,2021,2020-2021")
+    'V3'
+    >>> match_header("Armenia,Russia,2019") is None
+    True
+    """
+    cleaned = strip_padding(line)
+    for variant, pattern in _HEADERS:
+        if pattern.search(cleaned):
+            return variant
+    return None
+
+
+def split_header(line: str, delimiter: str, *, quoted: bool) -> list[str]:
+    """Return the cells of a header line (``quoted``: the variant quotes its fields).
+
+    Examples
+    --------
+    >>> split_header('Id,"No. ordered",Designation', ",", quoted=True)
+    ['Id', 'No. ordered', 'Designation']
+    """
+    if not quoted or '"' not in line:
+        return line.split(delimiter)
+    return next(csv.reader([line], delimiter=delimiter))
+
+
+def _columns_of(line: str) -> list[str]:
+    return [c.strip().lower() for c in re.split(r"[,;]", line) if c.strip()]
+
+
+def _similarity(seen: list[str], known: list[str]) -> float:
+    """Share of column names two headers have in common, allowing near spellings."""
+    if not seen or not known:
+        return 0.0
+    hits = sum(1 for c in seen if difflib.get_close_matches(c, known, n=1, cutoff=0.75))
+    # share of the seen columns that the variant knows; ties go to the closer width
+    return hits / len(seen) - abs(len(known) - len(seen)) / 1000
+
+
+def unknown_header(p: Path, lines: list[str]) -> SipriFormatError:
+    """Return the error for a file whose first lines hold no known header.
+
+    The message lists the columns seen and the nearest known variant's header.
+    """
+    candidates = [strip_padding(x) for x in lines[:MAX_PREAMBLE] if re.search("[,;]", x)]
+    seen = max(candidates, key=lambda x: len(_columns_of(x)), default=(lines[0] if lines else ""))
+    cols = _columns_of(seen)
+    best = max(_KNOWN_HEADERS, key=lambda v: _similarity(cols, _columns_of(_KNOWN_HEADERS[v])))
+    shown = [c.strip() for c in re.split(r"[,;]", seen)][:20]
+    return SipriFormatError(
+        "no SIPRI header found in the first "
+        f"{min(len(lines), MAX_PREAMBLE)} lines; columns seen: {shown}; nearest known variant "
+        f"is {best} ({VARIANTS[best]}), whose header is: {_KNOWN_HEADERS[best]}",
+        path=str(p),
+        line=1 + (lines.index(seen) if seen in lines else 0),
+    )

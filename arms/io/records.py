@@ -1,0 +1,167 @@
+"""Physical lines -> records of fields, the careful way: quoting, split records, padding.
+
+This is the line-by-line path every register takes when :mod:`arms.io.fastpath` declines
+(quoted fields, re-saved copies, short or long lines); each problem gets a message.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import numpy as np
+
+from arms.io.cells import RE_NUM, Rejects
+from arms.io.formats import strip_padding
+from arms.io.sources import Source
+
+__all__ = ["FIELDS", "read_records"]
+
+# Column layouts by position (V1 has three identical blank flag headers, so names can't be
+# trusted); the names are only used in messages.
+_V1_FIELDS = (
+    "recipient", "supplier", "order_year", "order_year_flag", "number_ordered",
+    "number_ordered_flag", "designation", "description", "number_delivered",
+    "number_delivered_flag", "delivery_years", "status", "comments", "tiv_per_unit",
+    "tiv_order", "tiv_delivered",
+)  # fmt: skip
+_V2_FIELDS = (
+    "deal_id", "supplier", "recipient", "designation", "description", "category",
+    "order_year", "order_year_flag", "units", "units_flag", "year", "year_flag", "status",
+    "tiv_per_unit_new", "tiv_per_unit", "tiv", "local_production",
+)  # fmt: skip
+_V8_FIELDS = (
+    "deal_id", "supplier", "recipient", "number_ordered", "number_ordered_flag",
+    "designation", "description", "status", "status_flag", "order_year", "order_year_flag",
+    "delivery_years", "number_delivered", "number_delivered_flag", "local_production",
+    "comments",
+)  # fmt: skip
+#: Field names by position, per register variant.
+FIELDS = {"V1": _V1_FIELDS, "V2": _V2_FIELDS, "V7": _V2_FIELDS, "V8": _V8_FIELDS}
+
+_FOOTER = re.compile(r"^\s*(?:©|\(c\)|Â©)", re.I)
+
+
+def read_records(src: Source, rejects: Rejects):
+    """Return (columns, record lines, row_text) for the records of a register, line by line.
+
+    Columns are arrays of field text by name (:data:`FIELDS`); unreadable records go to
+    ``rejects``.
+    """
+    info = src.info
+    names = FIELDS[info.variant]
+    delim = info.delimiter
+    quoted = info.variant == "V8" or info.container == "xlsx"
+    start = info.header_line  # 0-based index of the first data line
+    lines = src.lines
+    items: list[list[str]] = []
+    numbers: list[int] = []
+    if quoted:
+        reader = csv.reader((x + "\n" for x in lines[start:]), delimiter=delim)
+        try:
+            for row in reader:
+                extra = _extra_lines(row)
+                if extra:
+                    # a quoted field spanning lines: its line break reads as a space
+                    row = [f.replace("\n", " ").strip() if "\n" in f else f for f in row]
+                items.append(row)
+                numbers.append(start + reader.line_num - extra)
+        except csv.Error as exc:
+            line_no = start + reader.line_num
+            rejects.add(line_no, f"unreadable quoting ({exc})", lines[line_no - 1])
+    else:
+        padded = "line padding" in info.quirks
+        for i in range(start, len(lines)):
+            # spreadsheet re-saves pad lines with ';'
+            items.append((strip_padding(lines[i]) if padded else lines[i]).split(delim))
+            numbers.append(i + 1)
+    rows, starts = _assemble(items, numbers, info, rejects, last_line=len(lines))
+    columns = (
+        {
+            name: np.array(col, dtype=object)
+            for name, col in zip(names, zip(*rows, strict=True), strict=True)
+        }
+        if rows
+        else {name: np.array([], dtype=object) for name in names}
+    )
+    return columns, starts, lambda i: delim.join(rows[i])
+
+
+def _assemble(items: list[list[str]], numbers: list[int], info, rejects: Rejects, last_line: int):
+    """Turn physical rows of fields into records: repair splits, drop blanks and footers."""
+    n = len(FIELDS[info.variant])
+    from_xlsx = info.container == "xlsx"
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    total = len(items)
+    i = 0
+    while i < total:
+        fields, line_no = items[i], numbers[i]
+        i += 1
+        if len(fields) > n:
+            fields = _trim_padding(fields, n)
+        elif from_xlsx and 1 < len(fields) < n:
+            # a workbook row ends at its last non-empty cell: restore the empty fields (a
+            # split record then takes the re-saved two-row form handled below)
+            fields = fields + [""] * (n - len(fields))
+        if not any(f.strip(" ;") for f in fields):
+            continue  # blank line, or a spacer row of empty fields
+        if _FOOTER.match(fields[0]):
+            break  # V7's copyright footer ends the data
+        # FORMATS Q1: a line break inside Comments splits a record; join the pieces (the
+        # break sat at a field's end, so a space stands in for it) until n fields.
+        while len(fields) < n and i < total and not _is_record_start(items[i], info.variant):
+            nxt = items[i]
+            fields = fields[:-1] + [fields[-1] + " " + nxt[0]] + nxt[1:]
+            i += 1
+            if len(fields) > n:
+                fields = _trim_padding(fields, n)
+        if len(fields) != n:
+            what = "fewer" if len(fields) < n else "more"
+            truncated = what == "fewer" and numbers[i - 1] == last_line
+            hint = " (the file ends mid-record: truncated?)" if truncated else ""
+            rejects.add(
+                line_no,
+                f"expected {n} fields, found {len(fields)} ({what} than the "
+                f"{info.variant} header){hint}",
+                info.delimiter.join(fields),
+            )
+            continue
+        if info.variant == "V1" and rows and _is_resaved_tail(fields, rows[-1]):
+            # A spreadsheet re-save turned a split record into two padded rows: the numbers
+            # of the tail belong in the previous row's empty TIV fields.
+            rows[-1] = rows[-1][:13] + fields[1:4]
+            continue
+        rows.append(fields)
+        starts.append(line_no)
+    return rows, starts
+
+
+def _extra_lines(row: list[str]) -> int:
+    # csv.reader's line_num is the last line a record used; quoted fields may span lines.
+    return sum(f.count("\n") for f in row)
+
+
+def _trim_padding(fields: list[str], n: int) -> list[str]:
+    # Re-saved copies pad lines with empty fields; only empty extras may go.
+    k = len(fields)
+    while k > n and not fields[k - 1].strip(" ;"):
+        k -= 1
+    return fields[:k]
+
+
+def _is_record_start(fields: list[str], variant: str) -> bool:
+    # A continuation line of a split V1 record starts with an empty field followed by
+    # numbers; anything with a recipient in the first field starts a new record.
+    if variant != "V1":
+        return bool(fields[0].strip())
+    return bool(fields[0].strip()) or len(_trim_padding(fields, 1)) >= 16
+
+
+def _is_resaved_tail(fields: list[str], previous: list[str]) -> bool:
+    return (
+        not fields[0].strip()
+        and all(re.fullmatch(RE_NUM, f.strip()) for f in fields[1:4])
+        and not any(f.strip() for f in fields[4:])
+        and not any(f.strip() for f in previous[13:16])
+    )

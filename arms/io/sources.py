@@ -1,0 +1,273 @@
+"""Read a file's bytes into a :class:`Source`: decoded text (or JSON records) and its format.
+
+Text (CSV/TXT, UTF-8 or cp1252, with or without BOM and CRLF), the backend's JSON and XLSX
+workbooks (rendered as CSV lines so every reader runs unchanged) all end up here.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from arms.errors import SipriFormatError
+from arms.io.formats import (
+    KIND_OF_VARIANT,
+    MAX_PREAMBLE,
+    FormatInfo,
+    match_header,
+    split_header,
+    strip_padding,
+    unknown_header,
+)
+from arms.io.preamble import parse_preamble
+
+__all__ = ["Source", "load_source"]
+
+
+@dataclass
+class Source:
+    """A decoded file, ready for the readers: its text (or JSON records) and what was seen."""
+
+    info: FormatInfo
+    text: str | None = None  # text files: decoded, line breaks normalised to "\n"
+    data_offset: int = 0  # index in ``text`` of the first character after the header line
+    records: list | None = None  # JSON: the array of objects
+    _lines: list[str] | None = field(default=None, repr=False)  # split on first use
+
+    @property
+    def lines(self) -> list[str]:
+        """Physical lines without line-break characters (split on first use)."""
+        if self._lines is None:
+            lines = self.text.split("\n") if self.text is not None else []
+            if lines and lines[-1] == "":
+                lines.pop()
+            self._lines = lines
+        return self._lines
+
+
+def load_source(path: str | os.PathLike) -> Source:
+    """Read, decode and recognise ``path``; return its lines (or JSON records) and info."""
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"path must be a str or os.PathLike, not {type(path).__name__}")
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except IsADirectoryError:
+        raise SipriFormatError("is a directory, not a SIPRI export file", path=str(p)) from None
+    sha = hashlib.sha256(data).hexdigest()
+    _reject_non_text(data, str(p))
+    if data[:4] == b"PK\x03\x04":
+        return _load_xlsx(p, data, sha)
+    text, encoding = _decode(data)
+    if text.lstrip()[:1] in ("[", "{"):
+        return _load_json(p, text, encoding, sha)
+    return _load_text(p, text, encoding, sha)
+
+
+# --------------------------------------------------------------------------------------
+# decoding and sniffing
+
+
+def _reject_non_text(data: bytes, path: str) -> None:
+    if not data.strip():
+        raise SipriFormatError("file is empty; expected a SIPRI export", path=path, line=1)
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")):
+        raise SipriFormatError(
+            "is an HTML page, not a SIPRI export (SIPRI's old export endpoint now returns its "
+            "website; download the file again from https://armstransfers.sipri.org or use "
+            "`arms fetch`)",
+            path=path,
+            line=1,
+        )
+    if data[:5] == b"%PDF-":
+        raise SipriFormatError("is a PDF document, not a SIPRI export", path=path, line=1)
+    if data[:4] == b"PK\x03\x04":
+        if b"xl/" not in data[:65536] and b"[Content_Types].xml" not in data[:65536]:
+            raise SipriFormatError(
+                "is a zip archive, not a SIPRI export or an .xlsx workbook; unzip it first",
+                path=path,
+                line=1,
+            )
+        return
+    if b"\x00" in data[:65536]:
+        raise SipriFormatError("is binary data (NUL bytes), not a SIPRI export", path=path, line=1)
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    # SIPRI's 2024-25 exports are cp1252 and not valid UTF-8; the 2026 ones are UTF-8, and
+    # spreadsheet copies may add a BOM. Try UTF-8 first: cp1252 would accept anything.
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        # cp1252 leaves five bytes undefined; latin-1 maps them, so decoding never fails.
+        return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _load_text(p: Path, text: str, encoding: str, sha: str) -> Source:
+    quirks: list[str] = []
+    if encoding == "utf-8-sig":
+        quirks.append("bom")
+    if "\r" in text:  # one-character search: cheap on files without any CR
+        # A 2025 split record carries the only CRLF of the file: that is not a CRLF file.
+        if text.count("\r\n") > text.count("\n") // 2:
+            quirks.append("crlf")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # only the top of the file is needed to recognise it; the readers take the rest
+    lines = text.split("\n", MAX_PREAMBLE)[:MAX_PREAMBLE]
+    variant, index = None, None
+    for i, line in enumerate(lines):
+        variant = match_header(line)
+        if variant:
+            index = i
+            break
+    if variant is None:
+        raise unknown_header(p, lines)
+    header = strip_padding(lines[index])
+    # V7 is ';'-separated; any register re-saved with ';' keeps its header that way
+    delimiter = ";" if ";" in header and "," not in header else ","
+    quoted = variant in ("V6", "V8")
+    columns = tuple(c.strip() for c in split_header(header, delimiter, quoted=quoted))
+    while columns and columns[-1] == "" and variant in ("V3", "V6"):
+        columns = columns[:-1]
+    preamble = lines[:index]
+    if index == 0 and variant != "V8":  # V8 never had a preamble
+        quirks.append("no preamble")
+    if delimiter != ";" and lines[index].rstrip().endswith(";"):
+        # spreadsheet re-saves pad the header as well as the data; a data line alone ending
+        # in ';' may be a comment, so only the header decides
+        quirks.append("line padding")
+    metadata = parse_preamble(preamble, variant)
+    years = [int(c) for c in columns if re.fullmatch(r"\d{4}", c)]
+    if years and "year_from" not in metadata:
+        metadata["year_from"], metadata["year_to"] = min(years), max(years)
+    info = FormatInfo(
+        path=str(p),
+        variant=variant,
+        kind=KIND_OF_VARIANT[variant],
+        container="text",
+        encoding=encoding,
+        delimiter=delimiter,
+        header_line=index + 1,
+        columns=columns,
+        metadata=metadata,
+        quirks=tuple(quirks),
+        sha256=sha,
+    )
+    offset = sum(len(line) + 1 for line in lines[: index + 1])
+    return Source(info=info, text=text, data_offset=min(offset, len(text)))
+
+
+# --------------------------------------------------------------------------------------
+# JSON and XLSX containers
+
+_JSON_KEYS = {"tradeId", "buyer", "seller", "deliveryYr"}
+
+
+def _load_json(p: Path, text: str, encoding: str, sha: str) -> Source:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SipriFormatError(
+            f"invalid JSON ({exc.msg}); expected a SIPRI backend array (V9)",
+            path=str(p),
+            line=exc.lineno,
+        ) from None
+    if isinstance(data, dict):
+        # Some clients save the whole response envelope; accept the usual wrappers.
+        for key in ("data", "results", "items", "trades"):
+            if isinstance(data.get(key), list):
+                data = data[key]
+                break
+    # the first element decides what the file is; the reader checks every element
+    if not isinstance(data, list) or (data and not isinstance(data[0], dict)):
+        raise SipriFormatError(
+            "JSON is not an array of trade objects; expected the SIPRI backend layout (V9) "
+            "with keys " + ", ".join(sorted(_JSON_KEYS)),
+            path=str(p),
+            line=1,
+        )
+    if data and not _JSON_KEYS <= set(data[0]):
+        raise SipriFormatError(
+            f"JSON objects have keys {sorted(data[0])}; expected at least "
+            f"{sorted(_JSON_KEYS)} (SIPRI backend layout V9)",
+            path=str(p),
+            line=1,
+        )
+    info = FormatInfo(
+        path=str(p),
+        variant="V9",
+        kind="deliveries",
+        container="json",
+        encoding=encoding,
+        delimiter="",
+        header_line=0,
+        columns=tuple(sorted({k for rec in data[:50] for k in rec})),
+        metadata={},
+        quirks=(),
+        sha256=sha,
+    )
+    return Source(info=info, records=data)
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    # Excel keeps a cell's line break; in a CSV it split the record (FORMATS Q1).
+    return str(value).replace("\r\n", " ").replace("\n", " ")
+
+
+def _load_xlsx(p: Path, data: bytes, sha: str) -> Source:
+    from openpyxl import load_workbook  # lazy: only XLSX users pay for it
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise SipriFormatError(f"cannot open the workbook: {exc}", path=str(p), line=1) from None
+    try:
+        ws = wb.worksheets[0]
+        rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    # Render each row as a CSV line (quoted only where needed) so that header detection and
+    # every reader run unchanged; the readers parse XLSX lines with the quoting parser.
+    lines = []
+    for row in rows:
+        while row and row[-1] == "":
+            row = row[:-1]
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="").writerow(row)
+        lines.append(buf.getvalue())
+    while lines and lines[-1] == "":
+        lines.pop()
+    source = _load_text(p, "\n".join(lines), "utf-8", sha)
+    info = source.info
+    source.info = FormatInfo(
+        path=info.path,
+        variant=info.variant,
+        kind=info.kind,
+        container="xlsx",
+        encoding=None,
+        delimiter=",",
+        header_line=info.header_line,
+        columns=info.columns,
+        metadata=info.metadata,
+        quirks=tuple(q for q in info.quirks if q not in ("line padding",)),
+        sha256=sha,
+    )
+    return source

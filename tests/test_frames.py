@@ -1,0 +1,140 @@
+"""arms.frames: load, the one way in (read, convert, harmonize, categorize), and conversions."""
+
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+import pytest
+
+from arms import frames, schema
+from arms.io import discovery, readers
+from arms.paths import SIPRI_DIR
+
+needs_bundle = pytest.mark.skipif(not SIPRI_DIR.is_dir(), reason="no bundled extract")
+
+REGISTER_CSV = (
+    "Source: SIPRI Arms Transfers Database (c) SIPRI.\n"
+    "Data generated: 3 Jan 2025 9:16:02 PM\n"
+    "Recipient,Supplier,Year of order, ,Number ordered, ,Weapon designation,Weapon description,"
+    "Number delivered, ,Year(s) of delivery,status,Comments,SIPRI TIV per unit,"
+    "SIPRI TIV for total order,SIPRI TIV of delivered weapons\n"
+    "Armenia,Russia,2019,,4,,Su-30K,FGA aircraft,4,,2019,New,$120 m deal; Su-30SM version,"
+    "47.5,190,190\n"
+    "Azerbaijan,Turkiye,2020,?,12,?,Bayraktar TB2,armed UAV,12,?,2020,New,,2.4,28.8,28.8\n"
+)
+
+COVERAGE_KEYS = {"unknown_names", "unknown_descriptions", "rejected"}
+
+
+def bundled(role):
+    files = discovery.bundled_files()
+    if role not in files:
+        pytest.skip(f"no bundled {role} file")
+    return files[role]
+
+
+@needs_bundle
+@pytest.mark.parametrize("role", ["register", "deliveries", "supplier_register"])
+def test_load_bundled_registers_are_final(role):
+    path = bundled(role)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", frames.CoverageWarning)  # the bundle is fully known
+        frame = frames.load(path)
+    kind = "deals" if role.endswith("register") else "deliveries"
+    for col in schema.SCHEMAS[kind]:
+        assert col in frame.columns
+    for col in ("supplier_name", "supplier_iso3", "recipient_name", "recipient_type", "family"):
+        assert col in frame.columns
+    assert frame["category"].notna().all() and frame["family"].notna().all()
+    assert frame["supplier_type"].notna().all() and frame["recipient_type"].notna().all()
+    assert not frame["designation"].str.endswith("-").any()  # the reader's repair
+    assert frame.attrs["coverage"] == {
+        "unknown_names": [],
+        "unknown_descriptions": [],
+        "rejected": 0,
+    }
+    assert frame.attrs["source"]["path"] == str(path)
+    assert frame.attrs["rejected"] == []
+
+
+@needs_bundle
+@pytest.mark.parametrize("role", ["imports", "exports"])
+def test_load_bundled_tables(role):
+    frame = frames.load(bundled(role))
+    assert {"entity_name", "entity_iso3", "entity_type"} <= set(frame.columns)
+    assert "family" not in frame.columns  # tables carry no weapons
+    assert set(frame.attrs["coverage"]) == COVERAGE_KEYS
+    assert "totals" in frame.attrs and frame.attrs["coverage"]["rejected"] == 0
+
+
+@needs_bundle
+def test_load_converts_explicitly_between_kinds():
+    register = bundled("register")
+    split = frames.load(register, kind="deliveries")
+    assert set(split["allocation"]) == {"even"}
+    assert split["tiv"].sum() == pytest.approx(
+        readers.read_trade_register(register)["tiv_delivered"].sum()
+    )
+    grouped = frames.load(bundled("deliveries"), kind="deals")
+    assert grouped["deal_id"].is_unique and "family" in grouped.columns
+
+
+def test_load_uses_the_wanted_reader(tmp_path):
+    path = tmp_path / "new-register.csv"
+    path.write_text(REGISTER_CSV)
+    deals = frames.load(path)
+    assert len(deals) == 2 and "tiv_delivered" in deals.columns
+    assert deals["supplier_name"].tolist() == ["Russia", "Turkiye"]
+    split = frames.load(path, kind="deliveries")
+    assert set(split["allocation"]) == {"even"}
+    with pytest.raises(ValueError, match="kind must be"):
+        frames.load(path, kind="table")
+    with pytest.raises(ValueError, match="errors must be"):
+        frames.load(path, errors="ignore")
+
+
+@needs_bundle
+def test_load_reports_unknown_names_and_descriptions_once(tmp_path):
+    text = bundled("register").read_text(encoding="utf-8")
+    header, *rows = text.split("\nRecipient,Supplier,", 1)[1].split("\n")
+    first = rows[0].split(",")
+    first[0] = "Narnia"  # a recipient the crosswalk does not know
+    first[7] = "flying carpet"  # a description the category map does not know
+    damaged = tmp_path / "damaged.csv"
+    preamble = text.split("\nRecipient,Supplier,", 1)[0]
+    body = "\n".join([",".join(first), *rows[1:]])
+    damaged.write_text(
+        preamble + "\nRecipient,Supplier," + header + "\n" + body + "\nnot,a,record\n",
+        encoding="utf-8",
+    )
+    with pytest.warns(frames.CoverageWarning, match="Narnia") as caught:
+        frame = frames.load(damaged, errors="warn")
+    assert len([w for w in caught if issubclass(w.category, frames.CoverageWarning)]) == 1
+    coverage = frame.attrs["coverage"]
+    assert coverage["unknown_names"] == ["Narnia"]
+    assert coverage["unknown_descriptions"] == ["flying carpet"]
+    assert coverage["rejected"] == 1 == len(frame.attrs["rejected"])
+    row = frame.loc[frame["recipient"] == "Narnia"].iloc[0]
+    assert row["recipient_name"] == "Narnia" and pd.isna(row["recipient_type"])  # kept raw
+    assert pd.isna(row["family"])
+
+
+def test_conversions_are_public_here():
+    deals = schema.conform(
+        pd.DataFrame(
+            {
+                "recipient": ["Armenia"],
+                "supplier": ["Russia"],
+                "number_delivered": [3],
+                "delivery_years": ["2019; 2021"],
+                "tiv_delivered": [3.0],
+                "source_line": [5],
+            }
+        ),
+        "deals",
+    )
+    split = frames.split_deals(deals)
+    assert split["year"].tolist() == [2019, 2021] and split["units"].tolist() == [2, 1]
+    back = frames.group_deliveries(split)
+    assert back["delivery_years"].tolist() == ["2019; 2021"]
