@@ -25,7 +25,9 @@ _EXPORTS: dict[str, str | None] = {
     "UnknownCategoryError": "errors",
     "FetchError": "errors",
     "NotApplicable": "errors",
-    # formats and readers
+    # the one way in, formats and readers
+    "load": "frames",
+    "CoverageWarning": "frames",
     "FormatInfo": "io.detect",
     "detect_format": "io.detect",
     "read_trade_register": "io.readers",
@@ -33,8 +35,8 @@ _EXPORTS: dict[str, str | None] = {
     "read_tiv_table": "io.readers",
     "read_any": "io.readers",
     "parse_delivery_years": "io.readers",
-    "split_deals": "io.readers",
-    "group_deliveries": "io.readers",
+    "split_deals": "frames",
+    "group_deliveries": "frames",
     "inspect_file": "io.inspect",
     # schema
     "validate": "schema",
@@ -62,10 +64,20 @@ _EXPORTS: dict[str, str | None] = {
     "category_matrix": "analysis",
     "flows": "analysis",
     "deal_timelines": "analysis",
+    "deal_table": "analysis",
     "deal_keys": "analysis",
     "reconcile": "analysis",
     "release_diff": "analysis",
-    "EVENTS": "analysis",
+    "EVENTS": "analysis.events",
+    "Event": "analysis",
+    "events_frame": "analysis",
+    "check_kind": "analysis",
+    "fold_text": "analysis",
+    "text_mask": "analysis",
+    "overtake": "analysis",
+    "window": "analysis",
+    "period_label": "analysis",
+    "five_year_periods": "analysis",
     "require": "analysis",
     # plots and exports
     "to_excel": "export",
@@ -81,8 +93,8 @@ _EXPORTS: dict[str, str | None] = {
     "analysis": None,
     "plotting": None,
     "report": None,
-    "narrative": None,
     "io": None,
+    "frames": None,
     "cli": None,
 }
 

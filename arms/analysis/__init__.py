@@ -10,7 +10,7 @@ One job per module: :mod:`~arms.analysis.select` (frame kinds, parties, ``requir
 from __future__ import annotations
 
 from arms.analysis.customers import customer_rank
-from arms.analysis.deals import deal_keys, deal_timelines
+from arms.analysis.deals import deal_keys, deal_table, deal_timelines
 from arms.analysis.events import Event, events_frame
 from arms.analysis.flows import category_matrix, flows
 from arms.analysis.periods import (
@@ -63,6 +63,7 @@ __all__ = [
     "concentration",
     "customer_rank",
     "deal_keys",
+    "deal_table",
     "deal_timelines",
     "deal_values",
     "events_frame",

@@ -22,7 +22,7 @@ from arms.analysis.select import (
     source_of,
 )
 
-__all__ = ["deal_keys", "deal_timelines"]
+__all__ = ["deal_keys", "deal_table", "deal_timelines"]
 
 
 def deal_keys(frame: pd.DataFrame) -> pd.Series:
@@ -183,4 +183,61 @@ def deal_timelines(
         ["recipient", "supplier", "order_year", "deal", "year"], ignore_index=True
     )
     out.attrs = {"source": source_of(frame), "method": allocation_method(d)}
+    return out
+
+
+#: How each column of a deal's yearly rows folds into the deal's one row in :func:`deal_table`.
+_DEAL_COLUMNS = {
+    "designation": ("designation", "first"),
+    "description": ("description", "first"),
+    "supplier": ("supplier", "first"),
+    "recipient": ("recipient", "first"),
+    "order_year": ("order_year", "first"),
+    "years": ("year", list),
+    "units": ("units", "sum"),
+    "units_estimated": ("units_estimated", "any"),
+    "tiv": ("tiv", "sum"),
+    "tiv_per_unit": ("tiv_per_unit", "first"),
+    "comments": ("comments", "first"),
+}
+
+
+def deal_table(timeline: pd.DataFrame, *, keep: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Return one row per deal of a :func:`deal_timelines` frame, the largest TIV first.
+
+    Parameters
+    ----------
+    timeline : pandas.DataFrame
+        From :func:`deal_timelines` (one row per deal and delivery year).
+    keep : tuple of str
+        Further columns to carry (their first value per deal), e.g. ``("search",)``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``deal_key``: ``designation``, ``description``, ``supplier``,
+        ``recipient``, ``order_year``, ``years`` (the delivery years, a list), ``units`` and
+        ``tiv`` (summed), ``units_estimated`` (any year estimated), ``tiv_per_unit``,
+        ``comments`` and the ``keep`` columns. ``attrs`` are carried over.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"deal_key": ["a", "a", "b"], "designation": ["T-90S", "T-90S", "Harop"],
+    ...     "description": "x", "supplier": ["Russia", "Russia", "Israel"],
+    ...     "recipient": "Azerbaijan", "order_year": [2010, 2010, 2016],
+    ...     "year": [2011, 2012, 2017], "units": [20, 30, 10], "units_estimated": False,
+    ...     "tiv": [80.0, 120.0, 5.0], "tiv_per_unit": [4.0, 4.0, 0.5], "comments": None})
+    >>> deal_table(t)[["designation", "years", "units", "tiv"]]
+             designation         years  units    tiv
+    deal_key
+    a              T-90S  [2011, 2012]     50  200.0
+    b              Harop        [2017]     10    5.0
+    """
+    columns = {**_DEAL_COLUMNS, **{name: (name, "first") for name in keep}}
+    out = (
+        timeline.groupby("deal_key", sort=False)
+        .agg(**columns)
+        .sort_values("tiv", ascending=False, kind="stable")
+    )
+    out.attrs = dict(timeline.attrs)
     return out

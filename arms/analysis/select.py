@@ -27,7 +27,8 @@ import pandas as pd
 
 from arms import entities
 from arms.errors import NotApplicable, UnknownEntityError
-from arms.io.readers import parse_delivery_years, split_deals
+from arms.frames import split_deals
+from arms.io import parse_delivery_years
 
 __all__ = [
     "ESTIMATE_FLAGS",
@@ -140,7 +141,7 @@ def as_deliveries(frame: pd.DataFrame) -> pd.DataFrame:
     """Return a deliveries frame: the input itself, or a register split evenly.
 
     An explicit conversion: analysis functions never call it for you. A deals frame (a
-    trade register) goes through :func:`arms.io.readers.split_deals`, which spreads each
+    trade register) goes through :func:`arms.split_deals`, which spreads each
     deal's delivered units and TIV evenly over its delivery years (``allocation="even"``).
     Columns the deals frame has beyond the canonical ones (such as harmonised names) are
     carried over to every year of their deal.
