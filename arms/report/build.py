@@ -39,7 +39,13 @@ from arms import entities, paths
 from arms.errors import ArmsError
 from arms.export import to_excel
 from arms.report.collect import slug
-from arms.report.config import SETTINGS_FILE, check_data_file, check_recipients, settings
+from arms.report.config import (
+    SETTINGS_FILE,
+    ReportSettings,
+    check_data_file,
+    check_recipients,
+    settings,
+)
 from arms.report.execute import CellFailure, PageResult, find_notebooks, run_page
 from arms.report.html import notebook_title, write_index
 from arms.report.pdf import INSTALL_CHROMIUM, find_chromium, print_pdf, print_pdfs
@@ -321,24 +327,11 @@ def build_report(
         format, or PDF asked for without Chromium installed.
     """
     started = time.perf_counter()
-    formats = _check_formats(formats)
-    chromium = None
-    if "pdf" in formats:
-        chromium = find_chromium()
-        if chromium is None:
-            raise ArmsError(INSTALL_CHROMIUM)
+    chromium = _check_formats(formats)
     notebook_paths = find_notebooks(notebooks)
     found = settings(notebook_paths[0].parent)
-    template = found.template_notebook if template is None else template
-    recipients = list(found.recipients if not recipients else recipients)
     data_path = _check_data(data)
-    check_recipients(recipients)
-    pages = plan_pages(notebook_paths, recipients, data_path, template)
-    if template is not None and not recipients and template in {p.stem for p in notebook_paths}:
-        raise ArmsError(
-            f"the recipient template {template}.ipynb needs recipients: pass them "
-            f"(arms report --recipient NAME) or list them in {SETTINGS_FILE}"
-        )
+    pages = _plan(notebook_paths, found, recipients, template, data_path)
     out_path = _prepare_out(out)
     jobs = max(1, min(len(pages), jobs or os.cpu_count() or 1))
     result = ReportResult(out_path, out_path / "index.html", pages, jobs=jobs)
@@ -346,26 +339,59 @@ def build_report(
         _run_pages(pages, out_path, Path(scratch), jobs, progress, with_code, timeout, kernel_name)
         _write_workbook(result)
     result.data_files = report_sources(pages)
-    index_title = found.title if title is None else title
-    data_location = data_path or paths.SIPRI_DIR
-    write_index(result, title=index_title, data_location=data_location, any_pdf="pdf" in formats)
+    index = {
+        "title": found.title if title is None else title,
+        "data_location": data_path or paths.SIPRI_DIR,
+        "workbook_name": WORKBOOK_NAME,
+    }
+    write_index(result, any_pdf=chromium is not None, **index)
     if chromium is not None:
-        result.problems += print_pdfs(result.pages, chromium=chromium, jobs=jobs)
-        write_index(result, title=index_title, data_location=data_location, any_pdf=True)
-        try:
-            result.index_pdf = print_pdf(result.index, out_path / "index.pdf", chromium=chromium)
-        except ArmsError as exc:
-            result.problems.append(str(exc))
+        _print_pdfs(result, chromium, index)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _check_formats(formats: Iterable[str]) -> set[str]:
+def _check_formats(formats: Iterable[str]) -> str | None:
+    """Check the formats; return the Chromium that prints PDFs (``None``: HTML only)."""
     chosen = {f.strip().lower() for f in formats if f.strip()} | {"html"}
     unknown = chosen - set(FORMATS)
     if unknown:
         raise ArmsError(f"unknown report format(s): {', '.join(sorted(unknown))}; use html, pdf")
-    return chosen
+    if "pdf" not in chosen:
+        return None
+    chromium = find_chromium()
+    if chromium is None:
+        raise ArmsError(INSTALL_CHROMIUM)
+    return chromium
+
+
+def _plan(
+    notebooks: Sequence[Path],
+    found: ReportSettings,
+    recipients: Sequence[str] | None,
+    template: str | None,
+    data: Path | None,
+) -> list[PageResult]:
+    """Return the pages, the caller's recipients and template overriding the settings."""
+    template = found.template_notebook if template is None else template
+    recipients = list(found.recipients if not recipients else recipients)
+    check_recipients(recipients)
+    if template is not None and not recipients and template in {p.stem for p in notebooks}:
+        raise ArmsError(
+            f"the recipient template {template}.ipynb needs recipients: pass them "
+            f"(arms report --recipient NAME) or list them in {SETTINGS_FILE}"
+        )
+    return plan_pages(notebooks, recipients, data, template)
+
+
+def _print_pdfs(result: ReportResult, chromium: str, index: dict) -> None:
+    """Print every page, then the index (rewritten first, with its PDF links)."""
+    result.problems += print_pdfs(result.pages, chromium=chromium, jobs=result.jobs)
+    write_index(result, any_pdf=True, **index)
+    try:
+        result.index_pdf = print_pdf(result.index, result.out / "index.pdf", chromium=chromium)
+    except ArmsError as exc:
+        result.problems.append(str(exc))
 
 
 def _check_data(data: str | os.PathLike | None) -> Path | None:
