@@ -34,7 +34,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from arms import report
+from arms import paths, report
+from arms.cli.report import ProgressBar
 
 TARGET_SECONDS = 90.0
 
@@ -100,6 +101,9 @@ def write_demo_notebooks(folder: Path) -> Path:
             ]
         )
         nbformat.write(nb, folder / f"{name}.ipynb")
+    # the real report's settings (title, recipients, template), so the pages are the same
+    settings = paths.NOTEBOOKS_DIR / report.SETTINGS_FILE
+    (folder / report.SETTINGS_FILE).write_text(settings.read_text(encoding="utf-8"))
     return folder
 
 
@@ -110,7 +114,7 @@ def build(notebooks, out: Path, *, jobs: int, data, recipients) -> report.Report
         jobs=jobs,
         data=data,
         recipients=recipients,
-        progress=report.ProgressBar(sys.stderr),
+        progress=ProgressBar(sys.stderr),
     )
 
 
@@ -182,7 +186,7 @@ def main(argv=None) -> int:
             notebooks = [write_demo_notebooks(tmp / "notebooks")]
         print(
             f"{os.cpu_count()} core(s); notebooks: "
-            f"{', '.join(map(str, notebooks or [report.paths.NOTEBOOKS_DIR]))}"
+            f"{', '.join(map(str, notebooks or [paths.NOTEBOOKS_DIR]))}"
         )
         serial = build(
             notebooks, tmp / "serial", jobs=1, data=args.data, recipients=args.recipient

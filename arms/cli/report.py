@@ -10,15 +10,10 @@ from typing import Any, TextIO
 
 from arms import paths
 from arms.cli.output import emit
-from arms.report.core import (
-    DEFAULT_RECIPIENTS,
-    FORMATS,
-    PageResult,
-    ReportResult,
-    build_report,
-)
+from arms.report import FORMATS, SETTINGS_FILE, PageResult, ReportResult, build_report
 
 __all__ = ["ProgressBar", "register"]
+
 
 class ProgressBar:
     """Show report progress: a redrawn bar on a terminal, one plain line per page otherwise.
@@ -125,6 +120,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     result = build_report(
         args.notebooks or None,
         args.out,
+        title=args.title,
         recipients=args.recipient,
         data=args.data,
         formats=args.format,
@@ -193,7 +189,12 @@ def register(subparsers: Any) -> None:
         action="append",
         metavar="NAME",
         help="run the recipient profile for NAME; repeat for several "
-        f"(default: {', '.join(DEFAULT_RECIPIENTS)})",
+        f"(default: the recipients in the notebooks' {SETTINGS_FILE})",
+    )
+    p.add_argument(
+        "--title",
+        metavar="TEXT",
+        help=f"title of the index (default: the title in the notebooks' {SETTINGS_FILE})",
     )
     p.add_argument(
         "--data",

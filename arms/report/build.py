@@ -1,0 +1,459 @@
+"""Building the report: plan the pages, run them, write the workbook, the index and PDFs.
+
+:func:`build_report` executes every notebook in its own kernel (several at once, up to the
+available cores), renders each to a standalone HTML page, runs the recipient template once
+per recipient, and writes::
+
+    reports/
+      index.html                  title, provenance, citation, TIV caveat, contents, key figures
+      NN-name.html                one page per notebook (per recipient for the template)
+      figures/<page>/<name>.png   every collected figure, also as .svg
+      arms-tables.xlsx            every collected table (arms.export.to_excel)
+      *.pdf                       with ``formats=("html", "pdf")`` (system Chromium)
+
+The case study's values (the title, the recipients, which notebook is the recipient
+template) are not defaults of this code: they are read from ``report.toml`` next to the
+notebooks (:func:`settings`), and the caller's arguments override them.
+
+Parameters reach a notebook the way papermill passes them (:func:`inject_parameters`):
+``data`` is passed as ``DATA_DIR`` (a directory) or ``DATA`` (a file); the recipient template
+gets ``RECIPIENT``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from arms import entities, paths
+from arms.errors import ArmsError
+from arms.export import to_excel
+from arms.report.collect import slug
+from arms.report.config import (
+    SETTINGS_FILE,
+    ReportSettings,
+    check_data_file,
+    check_recipients,
+    settings,
+)
+from arms.report.execute import CellFailure, PageResult, find_notebooks, run_page
+from arms.report.html import notebook_title, write_index
+from arms.report.pdf import INSTALL_CHROMIUM, find_chromium, print_pdf, print_pdfs
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "FORMATS",
+    "WORKBOOK_NAME",
+    "ReportResult",
+    "build_report",
+    "plan_pages",
+    "report_sources",
+    "workbook_tables",
+]
+
+#: Name of the workbook written next to the index.
+WORKBOOK_NAME = "arms-tables.xlsx"
+FORMATS = ("html", "pdf")
+
+
+@dataclass
+class ReportResult:
+    """What :func:`build_report` wrote and how long it took.
+
+    Attributes
+    ----------
+    out : pathlib.Path
+        The report folder.
+    index : pathlib.Path
+        ``out/index.html``.
+    pages : list of PageResult
+        In contents order.
+    workbook : pathlib.Path or None
+        ``out/arms-tables.xlsx``; ``None`` when no notebook collected a table.
+    index_pdf : pathlib.Path or None
+        The index printed to PDF.
+    data_files : list of dict
+        The sources the pages recorded (:func:`arms.report.collect_source`), each file
+        once, in page order: what the index cites.
+    problems : list of str
+        Build steps other than notebooks that failed (workbook, PDF printing).
+    jobs : int
+        Notebooks executed at once.
+    seconds : float
+        Wall time of the whole build.
+    """
+
+    out: Path
+    index: Path
+    pages: list[PageResult]
+    workbook: Path | None = None
+    index_pdf: Path | None = None
+    data_files: list[dict] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    jobs: int = 1
+    seconds: float = 0.0
+
+    @property
+    def failures(self) -> list[CellFailure]:
+        """The failures of the pages that failed, in page order."""
+        return [p.failure for p in self.pages if p.failure is not None]
+
+    @property
+    def ok(self) -> bool:
+        """Whether every page ran through (or does not apply) and every artefact was written."""
+        return all(p.ok for p in self.pages) and not self.problems
+
+    def timings(self) -> dict[str, float]:
+        """Return the time spent per phase, summed over pages, and the build's wall time.
+
+        Returns
+        -------
+        dict
+            ``kernel`` (start and shutdown), ``execution``, ``conversion``, ``pages`` (sum of
+            the pages' wall times, i.e. what a serial build would take) and ``wall``.
+        """
+        return {
+            "kernel": sum(p.kernel_seconds for p in self.pages),
+            "execution": sum(p.execution_seconds for p in self.pages),
+            "conversion": sum(p.conversion_seconds for p in self.pages),
+            "pages": sum(p.seconds for p in self.pages),
+            "wall": self.seconds,
+        }
+
+
+def plan_pages(
+    notebooks: Sequence[Path],
+    recipients: Sequence[str],
+    data: Path | None,
+    template: str | None,
+) -> list[PageResult]:
+    """Return the pages to run, in contents order: one per notebook, one per recipient.
+
+    Parameters
+    ----------
+    notebooks : sequence of pathlib.Path
+        From :func:`find_notebooks`.
+    recipients : sequence of str
+        ``RECIPIENT`` values the template notebook is run for.
+    data : pathlib.Path, optional
+        Passed to every page as ``DATA_DIR`` (a folder) or ``DATA`` (a file).
+    template : str, optional
+        Stem of the template notebook.
+
+    Returns
+    -------
+    list of PageResult
+        Not yet run: notebook, slug, title and parameters set.
+    """
+    import nbformat
+
+    pages: list[PageResult] = []
+    used: Counter[str] = Counter()
+    base: dict[str, Any] = {}
+    if data is not None:
+        base["DATA_DIR" if data.is_dir() else "DATA"] = str(data)
+    for notebook in notebooks:
+        try:
+            heading = notebook_title(nbformat.read(notebook, as_version=4), notebook.stem)
+        except Exception:
+            heading = notebook.stem  # the run reports why the notebook cannot be read
+        runs: list[str | None] = list(recipients) if notebook.stem == template else [None]
+        for recipient in runs:
+            name = slug(notebook.stem) or "page"
+            if recipient is not None:
+                name = f"{name}-{slug(recipient) or 'recipient'}"
+            used[name] += 1
+            if used[name] > 1:
+                name = f"{name}-{used[name]}"
+            parameters = dict(base)
+            title = heading
+            if recipient is not None:
+                parameters["RECIPIENT"] = recipient
+                title = f"{heading}: {recipient}"
+            pages.append(PageResult(notebook, name, title, recipient, parameters))
+    return pages
+
+
+def workbook_tables(pages: Sequence[PageResult]) -> dict[str, Any]:
+    """Return the collected tables by sheet name; names used by several pages get a prefix.
+
+    Only pages that ran through contribute (not failed or not-applicable ones). The prefix is
+    the page's recipient, or its number; when the name already holds the recipient
+    ("Azerbaijan suppliers by period"), the page number is used instead of repeating it.
+
+    Parameters
+    ----------
+    pages : sequence of PageResult
+        Run pages, with the tables :func:`arms.report.collect_table` wrote.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame or pandas.Series
+    """
+    import pandas as pd
+
+    loaded = []
+    for page in pages:
+        if not page.collected:
+            continue
+        for path in page.tables:
+            try:
+                item = pd.read_pickle(path)  # written by collect_table in this very build
+            except Exception as exc:
+                log.warning("could not read table %s of %s: %s", path.name, page.name, exc)
+                continue
+            loaded.append((page, str(item["name"]), item["table"]))
+    counts = Counter(name for _, name, _ in loaded)
+    tables: dict[str, Any] = {}
+    for page, name, table in loaded:
+        if counts[name] > 1:
+            number = page.notebook.stem.split("-", 1)[0]
+            prefix = page.recipient or number
+            if _contains_words(name, prefix):
+                prefix = number
+            if not _contains_words(name, prefix):
+                name = f"{prefix} {name}"
+        while name in tables:
+            name += "'"
+        tables[name] = table
+    return tables
+
+
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def _contains_words(text: str, words: str) -> bool:
+    """Whether ``words`` occurs in ``text`` as whole words, ignoring case and accents.
+
+    Examples
+    --------
+    >>> _contains_words("Azerbaijan suppliers by period", "azerbaijan")
+    True
+    >>> _contains_words("Armenian suppliers", "Armenia"), _contains_words("02 shares", "05")
+    (False, False)
+    """
+
+    def spaced(value: str) -> str:
+        return " " + entities.name_key(_NON_WORD.sub(" ", value)) + " "
+
+    return spaced(words) in spaced(text)
+
+
+def report_sources(pages: Iterable[PageResult]) -> list[dict]:
+    """Return the sources the pages recorded, each file once (by sha256, else name)."""
+    seen: dict[Any, dict] = {}
+    for page in pages:
+        for source in page.sources:
+            seen.setdefault(source.get("sha256") or source.get("path"), source)
+    return list(seen.values())
+
+
+def build_report(
+    notebooks: Iterable[str | os.PathLike] | None = None,
+    out: str | os.PathLike | None = None,
+    *,
+    title: str | None = None,
+    recipients: Sequence[str] | None = None,
+    template: str | None = None,
+    data: str | os.PathLike | None = None,
+    formats: Iterable[str] = ("html",),
+    with_code: bool = False,
+    jobs: int | None = None,
+    timeout: int = 600,
+    kernel_name: str | None = None,
+    progress: Callable[[PageResult | None, int, int], None] | None = None,
+) -> ReportResult:
+    """Execute the notebooks and write the static report; return what was written.
+
+    A failing notebook does not stop the build: its page is written with the outputs up to
+    the error and a banner, the index marks it, and ``result.failures`` says which cell
+    failed and why. Check ``result.ok``.
+
+    Parameters
+    ----------
+    notebooks : iterable of path, optional
+        Notebook files or folders; defaults to ``notebooks/`` (see :func:`find_notebooks`).
+    out : path, optional
+        The report folder, created if needed; defaults to ``reports/``. Its ``figures/``
+        subfolder is replaced; other files are overwritten page by page.
+    title : str, optional
+        Title of the index; default ``title`` of the settings (:func:`settings` of the first
+        notebook's folder).
+    recipients : sequence of str, optional
+        ``RECIPIENT`` values the template notebook is run for; default ``recipients`` of the
+        settings.
+    template : str, optional
+        Stem of the notebook run once per recipient; default ``template_notebook`` of the
+        settings.
+    data : path, optional
+        A SIPRI folder (passed as ``DATA_DIR``) or file (passed as ``DATA``); by default the
+        notebooks use their own defaults.
+    formats : iterable of {"html", "pdf"}, default ("html",)
+        HTML is always written; ``"pdf"`` also prints every page and the index with Chromium.
+    with_code : bool, default False
+        Show the code cells.
+    jobs : int, optional
+        Notebooks executed at once; default ``min(len(pages), os.cpu_count())``.
+    timeout : int, default 600
+        Seconds a single cell may run.
+    kernel_name : str, optional
+        A Jupyter kernelspec name; by default ipykernel is started with the interpreter
+        running the build.
+    progress : callable, optional
+        Called as ``progress(None, 0, total)`` before the first page and
+        ``progress(page, done, total)`` as each page finishes.
+
+    Returns
+    -------
+    ReportResult
+
+    Raises
+    ------
+    ArmsError
+        Before anything runs: no notebooks, ``data`` missing or a file that cannot feed the
+        pages (a TIV table, not a SIPRI export), a recipient the entity crosswalk does not
+        know (with a "did you mean"), a template notebook without recipients, an unknown
+        format, or PDF asked for without Chromium installed.
+    """
+    started = time.perf_counter()
+    chromium = _check_formats(formats)
+    notebook_paths = find_notebooks(notebooks)
+    found = settings(notebook_paths[0].parent)
+    data_path = _check_data(data)
+    pages = _plan(notebook_paths, found, recipients, template, data_path)
+    out_path = _prepare_out(out)
+    jobs = max(1, min(len(pages), jobs or os.cpu_count() or 1))
+    result = ReportResult(out_path, out_path / "index.html", pages, jobs=jobs)
+    with tempfile.TemporaryDirectory(prefix="arms-report-") as scratch:
+        _run_pages(pages, out_path, Path(scratch), jobs, progress, with_code, timeout, kernel_name)
+        _write_workbook(result)
+    result.data_files = report_sources(pages)
+    index = {
+        "title": found.title if title is None else title,
+        "data_location": data_path or paths.SIPRI_DIR,
+        "workbook_name": WORKBOOK_NAME,
+    }
+    write_index(result, any_pdf=chromium is not None, **index)
+    if chromium is not None:
+        _print_pdfs(result, chromium, index)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _check_formats(formats: Iterable[str]) -> str | None:
+    """Check the formats; return the Chromium that prints PDFs (``None``: HTML only)."""
+    chosen = {f.strip().lower() for f in formats if f.strip()} | {"html"}
+    unknown = chosen - set(FORMATS)
+    if unknown:
+        raise ArmsError(f"unknown report format(s): {', '.join(sorted(unknown))}; use html, pdf")
+    if "pdf" not in chosen:
+        return None
+    chromium = find_chromium()
+    if chromium is None:
+        raise ArmsError(INSTALL_CHROMIUM)
+    return chromium
+
+
+def _plan(
+    notebooks: Sequence[Path],
+    found: ReportSettings,
+    recipients: Sequence[str] | None,
+    template: str | None,
+    data: Path | None,
+) -> list[PageResult]:
+    """Return the pages, the caller's recipients and template overriding the settings."""
+    template = found.template_notebook if template is None else template
+    recipients = list(found.recipients if not recipients else recipients)
+    check_recipients(recipients)
+    if template is not None and not recipients and template in {p.stem for p in notebooks}:
+        raise ArmsError(
+            f"the recipient template {template}.ipynb needs recipients: pass them "
+            f"(arms report --recipient NAME) or list them in {SETTINGS_FILE}"
+        )
+    return plan_pages(notebooks, recipients, data, template)
+
+
+def _print_pdfs(result: ReportResult, chromium: str, index: dict) -> None:
+    """Print every page, then the index (rewritten first, with its PDF links)."""
+    result.problems += print_pdfs(result.pages, chromium=chromium, jobs=result.jobs)
+    write_index(result, any_pdf=True, **index)
+    try:
+        result.index_pdf = print_pdf(result.index, result.out / "index.pdf", chromium=chromium)
+    except ArmsError as exc:
+        result.problems.append(str(exc))
+
+
+def _check_data(data: str | os.PathLike | None) -> Path | None:
+    if data is None:
+        return None
+    path = Path(data).expanduser().resolve()
+    if not path.exists():
+        raise ArmsError(f"no such data file or folder: {data}")
+    if path.is_file():
+        check_data_file(path)
+    return path
+
+
+def _prepare_out(out: str | os.PathLike | None) -> Path:
+    out_path = Path(paths.REPORTS_DIR if out is None else out).expanduser().resolve()
+    out_path.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(out_path / "figures", ignore_errors=True)
+    (out_path / "figures").mkdir()
+    return out_path
+
+
+def _run_pages(
+    pages: Sequence[PageResult],
+    out: Path,
+    scratch: Path,
+    jobs: int,
+    progress: Callable[[PageResult | None, int, int], None] | None,
+    with_code: bool,
+    timeout: int,
+    kernel_name: str | None,
+) -> None:
+    """Run the pages, ``jobs`` at once, reporting each as it finishes."""
+    if progress:
+        progress(None, 0, len(pages))
+    pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="arms-report")
+    try:
+        futures = [
+            pool.submit(
+                run_page,
+                page,
+                out=out,
+                scratch=scratch,
+                with_code=with_code,
+                timeout=timeout,
+                kernel_name=kernel_name,
+            )
+            for page in pages
+        ]
+        for done, future in enumerate(as_completed(futures), start=1):
+            page = future.result()
+            if progress:
+                progress(page, done, len(pages))
+    finally:
+        # On Ctrl-C, notebooks not yet started are dropped; running kernels finish.
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _write_workbook(result: ReportResult) -> None:
+    tables = workbook_tables(result.pages)
+    if not tables:
+        return
+    try:
+        result.workbook = to_excel(tables, result.out / WORKBOOK_NAME)
+    except Exception as exc:
+        result.problems.append(f"{WORKBOOK_NAME} was not written: {exc}")

@@ -1,0 +1,290 @@
+"""What notebooks call to feed the report: figures, tables, key figures and their sources.
+
+Each helper does nothing outside a report build, so the same notebook runs unchanged in
+Jupyter. During a build, :func:`arms.report.build_report` sets one environment variable per
+kind of record in every page's kernel:
+
+* :func:`collect_figure` saves a figure (PNG and SVG) into ``$ARMS_REPORT_FIGURES``;
+* :func:`collect_table` keeps a table for the workbook (``$ARMS_REPORT_TABLES``);
+* :func:`key_figure` records a headline number for the index (``$ARMS_REPORT_KEYS``);
+* :func:`collect_source` records the SIPRI file a frame came from (``$ARMS_REPORT_SOURCES``),
+  from its ``attrs["source"]``: the index and the page footers cite exactly these files.
+
+This module is imported by every notebook that calls the helpers, so it stays cheap: pandas
+and matplotlib are imported only inside the helpers that need them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "ENV_FIGURES",
+    "ENV_KEYS",
+    "ENV_SOURCES",
+    "ENV_TABLES",
+    "collect_figure",
+    "collect_source",
+    "collect_table",
+    "key_figure",
+    "read_records",
+    "read_sources",
+    "slug",
+]
+
+#: Environment variables that switch the notebook helpers on (set per kernel by the build).
+ENV_FIGURES = "ARMS_REPORT_FIGURES"
+ENV_TABLES = "ARMS_REPORT_TABLES"
+ENV_KEYS = "ARMS_REPORT_KEYS"
+ENV_SOURCES = "ARMS_REPORT_SOURCES"
+
+# The save-time part of arms.plotting.HOUSE_STYLE (a test checks they agree). Not imported
+# from there: arms.plotting loads matplotlib, and this module must stay cheap to import.
+SAVE_STYLE = {
+    "savefig.dpi": 200,
+    "savefig.facecolor": "white",
+    "svg.fonttype": "none",
+    "svg.hashsalt": "arms",
+}
+#: Keys of ``attrs["source"]`` a page's source record keeps.
+SOURCE_KEYS = ("path", "sha256", "variant", "generated", "year_from", "year_to", "query")
+
+
+def slug(text: str) -> str:
+    """Return ``text`` as a lower-case ASCII file name part.
+
+    Examples
+    --------
+    >>> slug("Türkiye"), slug("Supplier shares, 2016-20")
+    ('turkiye', 'supplier-shares-2016-20')
+    """
+    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def collect_figure(fig: Any, name: str) -> None:
+    """Save a figure (PNG and SVG) into the report's ``figures/`` folder.
+
+    Outside a report build (``$ARMS_REPORT_FIGURES`` unset) this does nothing, so notebooks
+    call it unconditionally. It returns nothing, so a cell ending with it shows no output.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure or matplotlib.axes.Axes
+        The figure, or any axes on it.
+    name : str
+        A short name; the file is ``<slug of name>.png`` (and ``.svg``), the index shows the
+        name as the caption.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ.pop("ARMS_REPORT_FIGURES", None) and None
+    >>> collect_figure(None, "Supplier shares")
+    """
+    directory = os.environ.get(ENV_FIGURES)
+    if not directory:
+        return
+    import matplotlib
+
+    figure = fig
+    while not hasattr(figure, "savefig"):  # axes and subfigures lead to their figure
+        if getattr(figure, "figure", None) is None:
+            raise TypeError(f"expected a matplotlib Figure or Axes, not {type(fig).__name__}")
+        figure = figure.figure
+    stem = Path(directory) / (slug(name) or "figure")
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    with matplotlib.rc_context(SAVE_STYLE):
+        figure.savefig(stem.with_name(stem.name + ".png"), format="png")
+        # no timestamp in the SVG: re-running a report does not change it
+        figure.savefig(stem.with_name(stem.name + ".svg"), format="svg", metadata={"Date": None})
+    records = os.environ.get(ENV_KEYS)
+    if records:  # the index's caption keeps the name as written (the slug loses case)
+        _append_record(records, {"figure": stem.name, "name": str(name)})
+
+
+def collect_table(table: Any, name: str) -> None:
+    """Keep a table for the report's workbook (``arms-tables.xlsx``).
+
+    Outside a report build (``$ARMS_REPORT_TABLES`` unset) this does nothing. The table is
+    pickled with its ``attrs`` (the provenance ``to_excel`` cites); nothing is returned, so a
+    cell ending with it shows no output.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame or pandas.Series
+        The table, as it should appear on its sheet.
+    name : str
+        The sheet name (made valid for Excel when the workbook is written; a name used by
+        several pages is prefixed with the page's recipient or number).
+
+    Raises
+    ------
+    TypeError
+        If ``table`` is not a DataFrame or Series (also outside a report build).
+
+    Examples
+    --------
+    >>> import os, pandas as pd
+    >>> os.environ.pop("ARMS_REPORT_TABLES", None) and None
+    >>> collect_table(pd.DataFrame({"a": [1]}), "t")
+    """
+    import pandas as pd
+
+    if not isinstance(table, pd.DataFrame | pd.Series):
+        raise TypeError(f"collect_table needs a DataFrame or Series, not {type(table).__name__}")
+    directory = os.environ.get(ENV_TABLES)
+    if not directory:
+        return
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{len(list(folder.glob('*.pkl'))):03d}-{slug(name) or 'table'}.pkl"
+    pd.to_pickle({"name": str(name), "table": table}, path)
+
+
+def key_figure(label: str, value: Any, note: str | None = None) -> None:
+    """Record a headline number for the report's index.
+
+    Outside a report build (``$ARMS_REPORT_KEYS`` unset) this does nothing. The index shows
+    the label, the value (numbers with thousands separators, floats to two decimals at most)
+    and the note, escaped, with a link to the page that recorded it.
+
+    Parameters
+    ----------
+    label : str
+        What the number is, e.g. ``"Israel's share of Azerbaijan's imports, 2016-20"``.
+    value : int, float or str
+        The number (computed by the notebook, never typed in) or a formatted text.
+    note : str, optional
+        Unit or caveat, e.g. ``"% of TIV"``. Plain text: markdown code marks (backticks)
+        are dropped, since the index shows the note as text.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ.pop("ARMS_REPORT_KEYS", None) and None
+    >>> key_figure("Su-30SM delivered", 4)
+    """
+    path = os.environ.get(ENV_KEYS)
+    if not path:
+        return
+    record = {
+        "label": str(label),
+        "value": _plain(value),
+        "note": None if note is None else str(note).replace("`", ""),
+    }
+    _append_record(path, record)
+
+
+def collect_source(frame: Any) -> None:
+    """Record which SIPRI file a page used, from the frame's ``attrs["source"]``.
+
+    The report cites exactly the files its pages recorded this way (file name, generated
+    date, sha256, variant); it never re-opens the data to find out. A frame built from
+    several files (``attrs["source"]`` a list) records each. Outside a report build
+    (``$ARMS_REPORT_SOURCES`` unset) this does nothing.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame or pandas.Series
+        A frame read by :mod:`arms.io` (or derived from one: pandas keeps ``attrs``).
+
+    Examples
+    --------
+    >>> import os, pandas as pd
+    >>> os.environ.pop("ARMS_REPORT_SOURCES", None) and None
+    >>> collect_source(pd.DataFrame())
+    """
+    path = os.environ.get(ENV_SOURCES)
+    sources = getattr(frame, "attrs", {}).get("source") or []
+    if not path or not sources:
+        return
+    for source in sources if isinstance(sources, list | tuple) else [sources]:
+        if not isinstance(source, dict):
+            continue
+        record = {k: _plain(source[k]) for k in SOURCE_KEYS if source.get(k) is not None}
+        if "path" in record:
+            record["path"] = Path(str(record["path"])).name  # never a machine path
+        if record:
+            _append_record(path, record)
+
+
+def read_records(path: str | os.PathLike) -> tuple[list[dict], dict[str, str]]:
+    """Return the key figures and the figure captions a page recorded.
+
+    Parameters
+    ----------
+    path : path
+        The page's ``$ARMS_REPORT_KEYS`` file (missing: nothing was recorded).
+
+    Returns
+    -------
+    key_figures : list of dict
+        ``label``, ``value`` and ``note``, in the order recorded.
+    captions : dict of str to str
+        Figure file stem to the name given to :func:`collect_figure`.
+    """
+    keys: list[dict] = []
+    captions: dict[str, str] = {}
+    for record in _records(Path(path)):
+        if "label" in record:
+            keys.append(record)
+        elif "figure" in record:
+            captions[str(record["figure"])] = str(record.get("name", record["figure"]))
+    return keys, captions
+
+
+def read_sources(path: str | os.PathLike) -> list[dict]:
+    """Return the sources a page recorded with :func:`collect_source`, each file once.
+
+    Parameters
+    ----------
+    path : path
+        The page's ``$ARMS_REPORT_SOURCES`` file (missing: nothing was recorded).
+
+    Returns
+    -------
+    list of dict
+        The first record of each file (by sha256, else by name), in the order recorded.
+    """
+    seen: dict[Any, dict] = {}
+    for record in _records(Path(path)):
+        seen.setdefault(record.get("sha256") or record.get("path"), record)
+    return list(seen.values())
+
+
+def _records(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    records = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:  # a kernel killed mid-write: the rest still counts
+            continue
+        if isinstance(record, dict):
+            records.append(record)
+    return records
+
+
+def _plain(value: Any) -> Any:
+    """Return ``value`` as something JSON can hold (numpy scalars become Python numbers)."""
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        try:
+            value = value.item()
+        except (TypeError, ValueError):
+            pass
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def _append_record(path: str, record: dict) -> None:
+    """Append one JSON line to the page's record file (one file per kernel: no races)."""
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(record, ensure_ascii=False) + "\n")
