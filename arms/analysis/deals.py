@@ -227,11 +227,8 @@ def deal_table(timeline: pd.DataFrame, *, keep: tuple[str, ...] = ()) -> pd.Data
     ...     "recipient": "Azerbaijan", "order_year": [2010, 2010, 2016],
     ...     "year": [2011, 2012, 2017], "units": [20, 30, 10], "units_estimated": False,
     ...     "tiv": [80.0, 120.0, 5.0], "tiv_per_unit": [4.0, 4.0, 0.5], "comments": None})
-    >>> deal_table(t)[["designation", "years", "units", "tiv"]]
-             designation         years  units    tiv
-    deal_key
-    a              T-90S  [2011, 2012]     50  200.0
-    b              Harop        [2017]     10    5.0
+    >>> deal_table(t)[["designation", "years", "units", "tiv"]].to_dict("index")["a"]
+    {'designation': 'T-90S', 'years': [2011, 2012], 'units': 50, 'tiv': 200.0}
     """
     columns = {**_DEAL_COLUMNS, **{name: (name, "first") for name in keep}}
     out = (
