@@ -57,6 +57,7 @@ __all__ = [
     "category_table",
     "normal_form",
     "normalize_category",
+    "tiv_coverage",
 ]
 
 #: SIPRI's armament categories.
@@ -363,3 +364,46 @@ def categorize(frame: pd.DataFrame, *, errors="raise") -> pd.DataFrame:
                 stacklevel=2,
             )
     return out
+
+
+def tiv_coverage(frame: pd.DataFrame) -> dict:
+    """Return how much of a categorized frame's TIV has a known category and family.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A frame returned by :func:`categorize`, with ``tiv_delivered`` (deals) or ``tiv``
+        (deliveries).
+
+    Returns
+    -------
+    dict
+        ``category_tiv_share``: share (0 to 1) of the frame's TIV whose row has a category
+        (``None`` when the TIV sums to 0 or the frame has no TIV column);
+        ``unplaced_tiv``: TIV (millions, a volume index, not money) of rows no rule places
+        (no family); ``unplaced_descriptions``: those rows' descriptions, sorted.
+
+    Examples
+    --------
+    >>> deals = categorize(pd.DataFrame({"description": ["tank", "death ray"],
+    ...                                  "tiv_delivered": [30.0, 10.0]}), errors="ignore")
+    >>> tiv_coverage(deals)
+    {'category_tiv_share': 0.75, 'unplaced_tiv': 10.0, 'unplaced_descriptions': ['death ray']}
+    """
+    col = "tiv_delivered" if "tiv_delivered" in frame.columns else "tiv"
+    unplaced = frame["family"].isna() & frame["description"].notna()
+    descriptions = sorted(set(frame.loc[unplaced, "description"].astype(str)))
+    if col not in frame.columns:
+        return {
+            "category_tiv_share": None,
+            "unplaced_tiv": None,
+            "unplaced_descriptions": descriptions,
+        }
+    tiv = pd.to_numeric(frame[col], errors="coerce").fillna(0.0)
+    total = float(tiv.sum())
+    known = float(tiv[frame["category"].notna()].sum())
+    return {
+        "category_tiv_share": round(known / total, 6) if total > 0 else None,
+        "unplaced_tiv": round(float(tiv[unplaced].sum()), 6),
+        "unplaced_descriptions": descriptions,
+    }
