@@ -110,7 +110,7 @@ def test_load_reports_unknown_names_and_descriptions_once(tmp_path):
     header, *rows = text.split("\nRecipient,Supplier,", 1)[1].split("\n")
     first = rows[0].split(",")
     first[0] = "Narnia"  # a recipient the crosswalk does not know
-    first[7] = "flying carpet"  # a description the category map does not know
+    first[7] = "flying carpet"  # a description no category rule places
     damaged = tmp_path / "damaged.csv"
     preamble = text.split("\nRecipient,Supplier,", 1)[0]
     body = "\n".join([",".join(first), *rows[1:]])
