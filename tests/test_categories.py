@@ -58,7 +58,7 @@ def test_real_and_new_vintage_descriptions(case):
 
 def test_cases_cover_both_vintages():
     vintages = {c["vintage"] for c in CASES}
-    assert vintages == {"2024 and legacy", "2025-26 spelling"}
+    assert vintages == {"2024 and legacy", "2025-26 spelling", "plausible variant"}
     assert sum(c["vintage"] == "2025-26 spelling" for c in CASES) >= 15
 
 
