@@ -400,6 +400,8 @@ def by_rule(name: str) -> tuple[str, object, str, object] | None:
     """
     key = name_key(name)
     text = " ".join(str(name).split())
+    if len(text) != len(key):  # folding changed the length (accents): spans follow the key
+        text = key
     for pattern, entity_type in _rules():
         match = pattern.match(key)
         if match is None:

@@ -241,3 +241,27 @@ def test_agreement_counts_a_wrong_placement():
     )
     ours = categorize(frame.assign(category=pd.NA))["category"]
     assert ours.eq(frame["category"]).tolist() == [False, True]
+
+
+def test_every_rule_is_exercised_by_a_case():
+    """Each rule of category_rules.csv is the first match of at least one listed description."""
+    patterns = [re.compile(p) for p in category_table()["pattern"]]
+    used = set()
+    for case in CASES:
+        normal = normal_form(case["description"])
+        used.add(next(i for i, p in enumerate(patterns) if p.search(normal)))
+    unused = [category_table()["pattern"][i] for i in range(len(patterns)) if i not in used]
+    assert not unused
+
+
+def test_agreement_on_the_new_vintage_spellings(capsys):
+    """The synthetic 2025-26 set: the category SIPRI gives the equivalent older form."""
+    new = [c for c in CASES if c["vintage"] != "2024 and legacy"]
+    wrong = [
+        (c["description"], c["category"], category_of(c["description"]))
+        for c in new
+        if (category_of(c["description"]) or ("",))[0] != c["category"]
+    ]
+    with capsys.disabled():
+        print(f"\nnew spellings: {len(new) - len(wrong)}/{len(new)} agree; disagreements {wrong}")
+    assert not wrong
