@@ -64,7 +64,7 @@ class UnknownEntityError(ArmsError, KeyError):
 
 
 class UnknownCategoryError(ArmsError, KeyError):
-    """Weapon descriptions that the category map does not know."""
+    """Weapon descriptions that no category rule places."""
 
     def __init__(self, descriptions):
         self.descriptions = sorted(set(descriptions))

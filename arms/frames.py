@@ -18,7 +18,7 @@ import warnings
 
 import pandas as pd
 
-from arms.categories import categorize
+from arms.categories import categorize, tiv_coverage
 from arms.entities import PARTY_COLUMNS, harmonize
 from arms.io.convert import group_deliveries, split_deals
 from arms.io.detect import KIND_OF_VARIANT
@@ -64,8 +64,14 @@ def load(
         each party column, ``category`` and ``family`` filled where the weapon is known
         (deals and deliveries), and in ``attrs``: ``source`` (provenance), ``rejected``,
         ``totals`` (tables) and ``coverage``: ``{"unknown_names": [...],
-        "unknown_descriptions": [...], "rejected": count}``. Anything unknown also raises
-        one :class:`CoverageWarning`.
+        "unknown_descriptions": [...], "rejected": count, "names_by_rule": [...],
+        "category_tiv_share": share, "unplaced_tiv": TIV}``: names neither the crosswalk nor
+        a naming rule resolves, descriptions no rule places, rejected lines, names typed by
+        SIPRI's naming rules only (``RSF (Sudan)*``), the share (0 to 1) of the frame's TIV
+        with a known category and the TIV (millions) of rows no rule places (both ``None``
+        for tables). Unresolved names or unplaced descriptions also raise one
+        :class:`CoverageWarning`; a chart or table by category should say how much TIV
+        ``unplaced_tiv`` leaves out.
 
     Raises
     ------
@@ -83,8 +89,8 @@ def load(
     >>> t = load(p)
     >>> t[["entity", "entity_name", "year", "tiv"]].values.tolist()
     [['Turkey', 'Turkiye', 2020, 4.0]]
-    >>> t.attrs["coverage"]
-    {'unknown_names': [], 'unknown_descriptions': [], 'rejected': 0}
+    >>> t.attrs["coverage"]["unknown_names"], t.attrs["coverage"]["category_tiv_share"]
+    ([], None)
     """
     if kind is not None and kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS} or None, not {kind!r}")
@@ -100,15 +106,21 @@ def _finish(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     """Harmonize names, categorize weapons and put the coverage in ``attrs``."""
     out = harmonize(frame, errors="ignore")
     unknown_names = _unknown_names(out)
-    unknown_descriptions: list[str] = []
+    weapons = {"category_tiv_share": None, "unplaced_tiv": None, "unplaced_descriptions": []}
     if kind != "tiv":
         out = categorize(out, errors="ignore")
-        missing = out["family"].isna() & out["description"].notna()
-        unknown_descriptions = sorted(set(out.loc[missing, "description"].astype(str)))
+        weapons = tiv_coverage(out)
+    unknown_descriptions = weapons["unplaced_descriptions"]
+    by_rule = sorted(
+        {n for c in out.attrs.get("entity_coverage", {}).values() for n in c["rule_names"]}
+    )
     out.attrs["coverage"] = {
         "unknown_names": unknown_names,
         "unknown_descriptions": unknown_descriptions,
         "rejected": len(out.attrs.get("rejected", [])),
+        "names_by_rule": by_rule,
+        "category_tiv_share": weapons["category_tiv_share"],
+        "unplaced_tiv": weapons["unplaced_tiv"],
     }
     if unknown_names or unknown_descriptions:
         where = out.attrs.get("source", {}).get("path", "the file")

@@ -146,7 +146,13 @@ def test_harmonize_adds_three_columns_after_each_party_column():
         assert str(out[col].dtype) == "string"
     assert out["supplier_name"].tolist()[:3] == ["Turkiye", "Soviet Union", "Turkiye"]
     assert out["recipient_name"].isna().tolist() == [False, False, True, False]
-    assert out.attrs["entity_coverage"]["supplier"] == {"names": 4, "mapped": 4}
+    coverage = out.attrs["entity_coverage"]["supplier"]
+    assert {k: coverage[k] for k in ("names", "mapped", "by_table", "unresolved")} == {
+        "names": 4,
+        "mapped": 4,
+        "by_table": 4,
+        "unresolved": 0,
+    }
 
 
 def test_harmonize_is_pure():
@@ -235,10 +241,17 @@ def test_every_party_name_in_shared_files_maps(name):
     frame = _frame(name)
     out = harmonize(frame, errors="warn")
     coverage = out.attrs["entity_coverage"]
-    print(name, ", ".join(f"{c} {v['mapped']}/{v['names']}" for c, v in coverage.items()))
+    print(
+        name,
+        ", ".join(
+            f"{c} {v['names']} names: {v['by_table']} by table, {v['by_rule']} by rule, "
+            f"{v['unresolved']} unresolved"
+            for c, v in coverage.items()
+        ),
+    )
     assert coverage
     for col, v in coverage.items():
-        assert v["mapped"] == v["names"], f"{name}: unmapped {col} names"
+        assert v["unresolved"] == 0 and v["mapped"] == v["names"], f"{name}: unresolved {col}"
     harmonize(frame)  # and the strict default does not raise
 
 
@@ -279,3 +292,125 @@ def test_a_name_matches_the_same_way_everywhere():
         assert entities.party_mask(deals["supplier"], name).tolist() == [True, False]
         found = arms.find_deals(deals, "TB2", supplier=name)
         assert found["designation"].tolist() == ["Bayraktar TB2"]
+
+
+# --- names the crosswalk does not know: typed by SIPRI's conventions ------------------------
+
+
+def _rule_cases() -> list[dict]:
+    with (DATA / "entity_rule_cases.tsv").open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+RULE_CASES = _rule_cases()
+
+
+@pytest.mark.parametrize("case", RULE_CASES, ids=[c["sipri_name"] for c in RULE_CASES])
+def test_new_names_are_typed_by_rule(case):
+    assert lookup(case["sipri_name"]) is None  # not in the crosswalk: the rule must do it
+    name, iso3, etype, country, how = entities.resolve(case["sipri_name"])
+    assert (name, etype, how) == (case["canonical_name"], case["entity_type"], "rule")
+    assert pd.isna(iso3)
+    assert (None if pd.isna(country) else country) == (case["country_iso3"] or None)
+
+
+def test_rules_agree_with_the_crosswalk_on_every_marked_sipri_name():
+    """Every real SIPRI name with a * / ** marker or 'unknown ...' is typed alike by rule."""
+    table = entity_table()
+    marked = table["sipri_name"].str.endswith("*") | table["sipri_name"].str.match(
+        r"(?i)unknown(\s|$)"
+    )
+    assert marked.sum() >= 60
+    for row in table[marked].itertuples(index=False):
+        hit = entities.by_rule(row.sipri_name)
+        assert hit is not None and hit[2] == row.entity_type, row.sipri_name
+        if not pd.isna(hit[3]):
+            assert hit[3] == row.country_iso3, row.sipri_name
+
+
+def test_a_state_is_never_made_by_rule():
+    assert entities.by_rule("Atlantis") is None
+    assert entities.resolve("Atlantis") is None
+    with pytest.raises(UnknownEntityError):
+        harmonize(pd.DataFrame({"supplier": ["Atlantis"]}))
+
+
+def test_harmonize_resolves_new_names_and_counts_how():
+    frame = pd.DataFrame(
+        {"supplier": ["Russia", "UAE", "Atlantis"], "recipient": ["RSF (Sudan)*"] * 3}
+    )
+    out = harmonize(frame, errors="ignore")
+    assert out["recipient_type"].tolist() == ["non-state armed actor"] * 3
+    assert out["recipient_name"].tolist() == ["RSF (Sudan)"] * 3
+    cov = out.attrs["entity_coverage"]
+    assert (cov["recipient"]["by_rule"], cov["recipient"]["rule_names"]) == (1, ["RSF (Sudan)*"])
+    assert (cov["supplier"]["by_table"], cov["supplier"]["unresolved"]) == (2, 1)
+
+
+# --- state codes (COW, Gleditsch-Ward) --------------------------------------------------------
+
+
+def test_every_state_has_a_codes_row_with_the_same_iso3():
+    codes = entities.entity_codes().set_index("canonical_name")
+    table = entity_table()
+    states = table.loc[table["entity_type"] == "state", ["canonical_name", "iso3"]]
+    states = states.drop_duplicates().set_index("canonical_name")["iso3"]
+    assert set(states.index) == set(codes.index)
+    assert codes.loc[states.index, "iso3"].fillna("").tolist() == states.fillna("").tolist()
+    assert codes["source"].str.startswith("countrycode").all()
+    with_iso = codes["iso3"].notna() & codes["iso3"].str.len().eq(3)
+    assert codes.loc[with_iso, "cow_code"].notna().mean() > 0.9  # most states have a COW code
+
+
+HISTORIC = ["Soviet Union", "East Germany (GDR)", "Czechoslovakia", "Yugoslavia"]
+
+
+@pytest.mark.parametrize("name", HISTORIC)
+def test_historic_states_carry_codes_years_and_source(name):
+    row = entities.entity_codes().set_index("canonical_name").loc[name]
+    assert not pd.isna(row["cow_code"]) and not pd.isna(row["gw_code"])
+    assert not pd.isna(row["to_year"]) and not pd.isna(row["note"])
+    assert "countrycode" in row["source"]
+
+
+def test_historic_codes_differ_from_their_successors_where_cow_does():
+    codes = entities.entity_codes().set_index("canonical_name")["cow_code"]
+    assert codes["Czechoslovakia"] != codes["Czechia"]
+    assert codes["East Germany (GDR)"] != codes["Germany"]
+
+
+@pytest.mark.skipif(not SHARED_FILES, reason="shared SIPRI files not available")
+def test_historic_states_order_nothing_after_their_years():
+    frame = _frame("tradereg-newportal-MJHofmann-1.csv")
+    codes = entities.entity_codes().set_index("canonical_name")
+    for name in HISTORIC:
+        mask = entities.party_mask(frame["supplier"], name) | entities.party_mask(
+            frame["recipient"], name
+        )
+        assert mask.any(), name
+        assert frame.loc[mask, "order_year"].max() <= codes.loc[name, "to_year"], name
+
+
+def test_harmonize_codes_adds_cow_gw_and_country_columns():
+    frame = pd.DataFrame(
+        {
+            "supplier": ["Soviet Union", "NATO**", None],
+            "recipient": ["Armenia", "PKK (Turkey)*", "X*"],
+        }
+    )
+    out = harmonize(frame, codes=True)
+    assert list(out.columns[:7]) == [
+        "supplier",
+        "supplier_name",
+        "supplier_iso3",
+        "supplier_type",
+        "supplier_cow",
+        "supplier_gwcode",
+        "supplier_country_iso3",
+    ]
+    codes = entities.entity_codes().set_index("canonical_name")
+    assert out["supplier_cow"].tolist()[0] == codes.loc["Soviet Union", "cow_code"]
+    assert out["supplier_cow"].isna().tolist() == [False, True, True]
+    assert str(out["recipient_gwcode"].dtype) == "Int64"
+    assert out["recipient_country_iso3"].tolist()[:2] == ["ARM", "TUR"]
+    assert "recipient_cow" not in harmonize(frame).columns

@@ -24,7 +24,14 @@ REGISTER_CSV = (
     "Azerbaijan,Turkiye,2020,?,12,?,Bayraktar TB2,armed UAV,12,?,2020,New,,2.4,28.8,28.8\n"
 )
 
-COVERAGE_KEYS = {"unknown_names", "unknown_descriptions", "rejected"}
+COVERAGE_KEYS = {
+    "unknown_names",
+    "unknown_descriptions",
+    "rejected",
+    "names_by_rule",
+    "category_tiv_share",
+    "unplaced_tiv",
+}
 
 
 def bundled(role):
@@ -53,6 +60,9 @@ def test_load_bundled_registers_are_final(role):
         "unknown_names": [],
         "unknown_descriptions": [],
         "rejected": 0,
+        "names_by_rule": [],
+        "category_tiv_share": 1.0,
+        "unplaced_tiv": 0.0,
     }
     assert frame.attrs["source"]["path"] == str(path)
     assert frame.attrs["rejected"] == []
@@ -100,7 +110,7 @@ def test_load_reports_unknown_names_and_descriptions_once(tmp_path):
     header, *rows = text.split("\nRecipient,Supplier,", 1)[1].split("\n")
     first = rows[0].split(",")
     first[0] = "Narnia"  # a recipient the crosswalk does not know
-    first[7] = "flying carpet"  # a description the category map does not know
+    first[7] = "flying carpet"  # a description no category rule places
     damaged = tmp_path / "damaged.csv"
     preamble = text.split("\nRecipient,Supplier,", 1)[0]
     body = "\n".join([",".join(first), *rows[1:]])
@@ -118,6 +128,31 @@ def test_load_reports_unknown_names_and_descriptions_once(tmp_path):
     row = frame.loc[frame["recipient"] == "Narnia"].iloc[0]
     assert row["recipient_name"] == "Narnia" and pd.isna(row["recipient_type"])  # kept raw
     assert pd.isna(row["family"])
+    unplaced = frame.loc[frame["description"] == "flying carpet", "tiv_delivered"].sum()
+    assert coverage["unplaced_tiv"] == pytest.approx(unplaced)
+    share = 1 - unplaced / frame["tiv_delivered"].sum()
+    assert coverage["category_tiv_share"] == pytest.approx(share, abs=1e-6)
+    assert coverage["names_by_rule"] == []
+
+
+def test_load_types_new_names_by_rule_and_never_raises(tmp_path):
+    """A 2026-style register: a new armed group and new spellings load without an error."""
+    text = REGISTER_CSV.replace("Azerbaijan,Turkiye", "RSF (Sudan)*,UAE").replace(
+        "armed UAV", "one-way attack drone"
+    )
+    text += "Sudan,Atlantis,2024,,2,,X-1,death ray,2,,2024,New,,5,10,10\n"
+    path = tmp_path / "register-2026.csv"
+    path.write_text(text)
+    with pytest.warns(frames.CoverageWarning, match="death ray"):
+        deals = frames.load(path)
+    coverage = deals.attrs["coverage"]
+    assert coverage["names_by_rule"] == ["RSF (Sudan)*"]
+    assert coverage["unknown_names"] == ["Atlantis"]
+    assert coverage["unknown_descriptions"] == ["death ray"]
+    assert coverage["unplaced_tiv"] == 10.0
+    assert coverage["category_tiv_share"] == pytest.approx((190 + 28.8) / (190 + 28.8 + 10))
+    rsf = deals.loc[deals["recipient"] == "RSF (Sudan)*"].iloc[0]
+    assert (rsf["recipient_type"], rsf["category"]) == ("non-state armed actor", "Missiles")
 
 
 def test_conversions_are_public_here():

@@ -35,10 +35,19 @@ def _print_human(summary: dict) -> None:
             + (f"; {summary['tiv_total_note']}" if summary["tiv_total_note"] else ""),
         ),
         ("warnings", summary["warnings"]),
+        ("TIV with a category", _share(summary)),
+        ("parties", _parties(summary["parties"])),
     ]
     width = max(len(k) for k, _ in rows)
     for key, value in rows:
         print(f"{key:<{width}}  {value}")
+    for title, names in (
+        ("descriptions no rule places", summary["unplaced_descriptions"]),
+        ("party names typed by rule", summary["parties"]["rule_names"]),
+        ("party names not resolved", summary["parties"]["unresolved_names"]),
+    ):
+        if names:
+            print(f"\n{title} ({len(names)}): " + ", ".join(map(repr, names)))
     for title, items, count in (
         ("rejected", summary["rejected_lines"], summary["rejected"]),
         ("warnings", summary["warning_lines"], summary["warnings"]),
@@ -50,6 +59,20 @@ def _print_human(summary: dict) -> None:
             for item in items:
                 where = f"line {item['line']}" if "line" in item else f"record {item['record']}"
                 print(f"  {where}: {item['reason']}: {item['text']!r}")
+
+
+def _share(summary: dict) -> str:
+    share = summary["category_tiv_share"]
+    if share is None:
+        return "-"
+    return f"{share:.2%} ({summary['unplaced_tiv']:,.2f} TIV with no rule)"
+
+
+def _parties(parties: dict) -> str:
+    return (
+        f"{parties['by_table']} by table, {parties['by_rule']} by rule, "
+        f"{parties['unresolved']} not resolved"
+    )
 
 
 def _run(args) -> int:

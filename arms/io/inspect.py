@@ -7,6 +7,8 @@ import warnings
 
 import pandas as pd
 
+from arms.categories import categorize, tiv_coverage
+from arms.entities import harmonize
 from arms.io.readers import read_source
 from arms.io.sources import load_source
 
@@ -33,7 +35,12 @@ def inspect_file(path: str | os.PathLike) -> dict:
         ``sha256``, ``kind``, ``header_line``, ``quirks``, ``query``, ``year_from``, ``year_to``
         (from the data when the file states no range: ``years_from_data``), ``range``,
         ``warnings`` (count), ``rejected_lines`` and ``warning_lines`` (the first 20 of
-        each: line or record, reason, text) and ``tiv_total_note``.
+        each: line or record, reason, text) and ``tiv_total_note``. Coverage of the knowledge
+        tables: ``category_tiv_share`` (share of the TIV whose weapon has a known category;
+        ``None`` for a table), ``unplaced_tiv`` and ``unplaced_descriptions`` (descriptions no
+        rule places), and ``parties``: distinct party names resolved ``by_table`` (the
+        crosswalk), ``by_rule`` (SIPRI's naming conventions) and ``unresolved``, with
+        ``rule_names`` and ``unresolved_names``.
 
     Examples
     --------
@@ -43,6 +50,8 @@ def inspect_file(path: str | os.PathLike) -> dict:
     >>> s = inspect_file(p)
     >>> s["format"], s["records"], s["tiv_total"]
     ('V3', 1, 4.0)
+    >>> s["parties"]["by_table"], s["parties"]["unresolved"], s["category_tiv_share"]
+    (1, 0, None)
     """
     src = load_source(path)  # read and decoded once, for the info and the frame
     info = src.info
@@ -93,6 +102,7 @@ def inspect_file(path: str | os.PathLike) -> dict:
         if info.variant == "V4"
         else None,
         "warnings": len(frame.attrs.get("warnings", [])),
+        **_coverage(frame, info.kind),
         "rejected_lines": [_brief(r) for r in frame.attrs["rejected"][:_SHOWN]],
         "warning_lines": [_brief(r) for r in frame.attrs.get("warnings", [])[:_SHOWN]],
     }
@@ -104,6 +114,39 @@ _SHOWN = 20  # rejected or warned lines listed by inspect; the counts cover all 
 def _brief(item: dict) -> dict:
     where = {"line": item.get("line")} if item.get("line") else {"record": item.get("record")}
     return where | {"reason": item["reason"], "text": str(item.get("text", ""))[:120]}
+
+
+def _coverage(frame: pd.DataFrame, kind: str) -> dict:
+    """Count what the knowledge tables place: weapons by TIV, parties by name."""
+    named = harmonize(frame, errors="ignore")
+    weapons = {"category_tiv_share": None, "unplaced_tiv": None, "unplaced_descriptions": []}
+    if kind != "tiv":
+        weapons = tiv_coverage(categorize(frame, errors="ignore"))
+    how: dict[str, str] = {}
+    for col, cov in named.attrs["entity_coverage"].items():
+        # harmonize leaves <col>_name empty where the cell holds no party (by-category rows)
+        values = named.loc[named[f"{col}_name"].notna(), col].astype(str)
+        if col == "counterpart":
+            values = values[values.ne("all")]
+        unresolved = values[named.loc[values.index, f"{col}_type"].isna()]
+        for name in values.unique():
+            how.setdefault(name, "table")
+        for name in cov["rule_names"]:
+            how[name] = "rule"
+        for name in unresolved.unique():
+            how[name] = "unresolved"
+    count = {
+        k: sorted(n for n, h in how.items() if h == k) for k in ("table", "rule", "unresolved")
+    }
+    return weapons | {
+        "parties": {
+            "by_table": len(count["table"]),
+            "by_rule": len(count["rule"]),
+            "unresolved": len(count["unresolved"]),
+            "rule_names": count["rule"],
+            "unresolved_names": count["unresolved"],
+        }
+    }
 
 
 def _data_years(frame: pd.DataFrame, kind: str) -> tuple[int | None, int | None]:

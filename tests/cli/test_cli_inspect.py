@@ -132,3 +132,53 @@ def test_warned_lines_and_years_from_the_data(capsys):
         2024,
         False,
     )
+
+
+REGISTER_2026 = (
+    "Source: SIPRI Arms Transfers Database (c) SIPRI.\n"
+    "Data generated: 14 May 2026 9:16:02 PM\n"
+    "Recipient,Supplier,Year of order, ,Number ordered, ,Weapon designation,Weapon description,"
+    "Number delivered, ,Year(s) of delivery,status,Comments,SIPRI TIV per unit,"
+    "SIPRI TIV for total order,SIPRI TIV of delivered weapons\n"
+    "RSF (Sudan)*,UAE,2024,?,10,?,X-2,armed reconnaissance drone,10,?,2024,New,,3,30,30\n"
+    "Sudan,Atlantis,2024,,2,,X-1,death ray,2,,2024,New,,5,10,10\n"
+)
+
+
+def test_coverage_keys_and_lines(capsys, tmp_path):
+    path = tmp_path / "register-2026.csv"
+    path.write_text(REGISTER_2026)
+    out = run_json(capsys, path)
+    assert out["category_tiv_share"] == pytest.approx(30 / 40)
+    assert (out["unplaced_tiv"], out["unplaced_descriptions"]) == (10.0, ["death ray"])
+    assert out["parties"] == {
+        "by_table": 2,
+        "by_rule": 1,
+        "unresolved": 1,
+        "rule_names": ["RSF (Sudan)*"],
+        "unresolved_names": ["Atlantis"],
+    }
+    assert main(["inspect", str(path)]) == 0
+    text = capsys.readouterr().out
+    assert "75.00% (10.00 TIV with no rule)" in text
+    assert "2 by table, 1 by rule, 1 not resolved" in text
+    assert "'death ray'" in text and "'RSF (Sudan)*'" in text and "'Atlantis'" in text
+
+
+def test_every_shared_file_is_fully_covered(capsys, shared_sipri):
+    """Zero unplaced descriptions and zero unresolved names on every shared SIPRI file."""
+    files = sorted(p for p in shared_sipri.iterdir() if p.suffix in (".csv", ".txt", ".json"))
+    assert files
+    lines = []
+    for path in files:
+        out = run_json(capsys, path)
+        parties = out["parties"]
+        lines.append(f"{path.name}: TIV with a category {out['category_tiv_share']}, {parties}")
+        assert parties["unresolved"] == 0, path.name
+        # only the by-category table (rows are weapon categories) names no party
+        assert parties["by_table"] > 0 or path.name == "tivtable-legacy-export-sumn2u-1.csv"
+        assert out["unplaced_descriptions"] == [], path.name
+        if out["kind"] != "tiv":
+            assert out["category_tiv_share"] in (None, 1.0), path.name
+    with capsys.disabled():
+        print("\n" + "\n".join(lines))
