@@ -46,6 +46,8 @@ _EXPORTS: dict[str, str | None] = {
     "name_key": "entities",
     "party_key": "entities",
     "generated_date": "text",
+    "bibtex": "text",
+    "csl_json": "text",
     "entity_table": "entities",
     "categorize": "categories",
     "category_table": "categories",
@@ -84,6 +86,7 @@ _EXPORTS: dict[str, str | None] = {
     "require": "analysis",
     # plots and exports
     "to_excel": "export",
+    "write_network": "export_network",
     "save_figure": "plotting",
     # fetch and extract
     "fetch_register": "io.fetch",
