@@ -87,6 +87,7 @@ _EXPORTS: dict[str, str | None] = {
     # plots and exports
     "to_excel": "export",
     "write_network": "export_network",
+    "build_explorer": "report.explore",
     "save_figure": "plotting",
     # fetch and extract
     "fetch_register": "io.fetch",
