@@ -402,13 +402,15 @@ def citation_key(data: Any) -> str:
     return "sipri_atd" + ("_{:04d}_{:02d}_{:02d}".format(*ymd) if ymd else "")
 
 
-def bibtex(data: Any) -> str:
+def bibtex(data: Any, *, key: str | None = None) -> str:
     r"""Return the BibTeX entry citing a SIPRI file, with its generated date and the URL.
 
     Parameters
     ----------
     data : pandas.DataFrame or dict
         A frame read by :mod:`arms.io.readers` (its ``attrs["source"]``) or that mapping.
+    key : str, optional
+        The entry's key; :func:`citation_key` by default.
 
     Returns
     -------
@@ -445,16 +447,18 @@ def bibtex(data: Any) -> str:
         ]
     fields.append(("note", _BIBTEX_SPECIAL.sub(r"\\\1", _file_note(source))))
     body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields)
-    return f"@misc{{{citation_key(source)},\n{body}\n}}"
+    return f"@misc{{{key or citation_key(source)},\n{body}\n}}"
 
 
-def csl_json(data: Any) -> list[dict]:
+def csl_json(data: Any, *, key: str | None = None) -> list[dict]:
     """Return the CSL-JSON item citing a SIPRI file (a one-item list, as Zotero reads it).
 
     Parameters
     ----------
     data : pandas.DataFrame or dict
         A frame read by :mod:`arms.io.readers` (its ``attrs["source"]``) or that mapping.
+    key : str, optional
+        The item's ``id``; :func:`citation_key` by default.
 
     Returns
     -------
@@ -470,7 +474,7 @@ def csl_json(data: Any) -> list[dict]:
     source = _source_of(data)
     ymd = _generated_ymd(source)
     item: dict[str, Any] = {
-        "id": citation_key(source),
+        "id": key or citation_key(source),
         "type": "dataset",
         "title": SOURCE,
         "author": [{"literal": PUBLISHER}],
