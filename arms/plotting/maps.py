@@ -91,7 +91,7 @@ def plot_partner_map(
     )
     on_map = data["iso3"].notna() & data["iso3"].astype("string").isin(list(paths)).fillna(False)
     with house_style():
-        ax = new_axes(ax)
+        ax = _map_axes(ax)
         _land(ax)
         top = float(data["share"].max()) if len(data) else 0.0
         norm = mpl.colors.Normalize(vmin=0, vmax=max(top, 1e-9))
@@ -197,7 +197,7 @@ def plot_flow_map(
     biggest = float(pairs["tiv"].max()) if len(pairs) else 0.0
     hues = palette(pairs["supplier"].unique(), colours)
     with house_style():
-        ax = new_axes(ax)
+        ax = _map_axes(ax)
         _land(ax, highlight={c for c in nodes.dropna() if c in points})
         missing = []
         hidden = 0.0
@@ -223,6 +223,15 @@ def plot_flow_map(
         )
         _note(ax, generated_for(edges, generated))
     return ax
+
+
+def _map_axes(ax: Axes | None) -> Axes:
+    """Return ``ax``, or the axes of a new figure shaped for a world map (and its side list)."""
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(11, 5.6), layout="constrained")
+    return new_axes(ax)
 
 
 def _iso3_of(name) -> str | None:
