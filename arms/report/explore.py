@@ -31,7 +31,13 @@ from arms.analysis.select import as_deliveries, group_labels, select_deliveries
 from arms.frames import group_deliveries
 from arms.text import SOURCE, TIV_CAVEAT, TIV_LABEL, bibtex, citation, csl_json
 
-__all__ = ["TOP_PARTNERS", "build_explorer", "explorer_chart", "explorer_data"]
+__all__ = [
+    "TOP_PARTNERS",
+    "OfflineChart",
+    "build_explorer",
+    "explorer_chart",
+    "explorer_data",
+]
 
 #: Partners shown by name in the charts; the rest are lumped into "Other".
 TOP_PARTNERS = 8
@@ -233,6 +239,35 @@ def explorer_chart(
     chart = alt.vconcat(yearly, shares).add_params(*params).configure_view(stroke=None)
     chart.datasets = {"flows": records}
     return chart
+
+
+class OfflineChart:
+    """A chart that Jupyter shows with the Vega JavaScript inlined (no CDN, works offline).
+
+    Altair's own renderers load Vega from a CDN; this wraps the chart's standalone HTML
+    (``vl_convert.vegalite_to_html(..., bundle=True)``) in an ``<iframe srcdoc>``, so the
+    chart, its widgets and its tooltips work in a notebook without a network.
+
+    Parameters
+    ----------
+    chart : altair.TopLevelMixin
+        For example :func:`explorer_chart`'s result.
+    height : int, default 760
+        Height of the frame in pixels.
+    """
+
+    def __init__(self, chart, *, height: int = 760) -> None:
+        self.chart = chart
+        self.height = height
+
+    def _repr_html_(self) -> str:
+        import vl_convert
+
+        page = vl_convert.vegalite_to_html(json.dumps(self.chart.to_dict()), bundle=True)
+        return (
+            f'<iframe srcdoc="{html.escape(page, quote=True)}" style="width:100%;'
+            f'height:{self.height}px;border:0" sandbox="allow-scripts"></iframe>'
+        )
 
 
 def build_explorer(
