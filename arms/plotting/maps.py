@@ -9,11 +9,9 @@ says whose boundaries the shapes show (:data:`~arms.plotting.shapes.BOUNDARIES_N
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.patches import PathPatch
-from matplotlib.path import Path as MplPath
+from matplotlib.patches import FancyArrowPatch, PathPatch
 
 from arms.analysis.network import network_nodes
 from arms.plotting.colours import palette
@@ -166,8 +164,9 @@ def plot_flow_map(
     Returns
     -------
     matplotlib.axes.Axes
-        Each arc has the gid ``"<supplier>-><recipient>"``; the list of flows with an end
-        that has no shape has the gid :data:`MISSING_GID`.
+        Each arc (an arrow pointing at the recipient) has the gid
+        ``"<supplier>-><recipient>"``; the list of flows with an end that has no shape has
+        the gid :data:`MISSING_GID`.
 
     Examples
     --------
@@ -257,15 +256,21 @@ def _frame(ax: Axes) -> None:
     ax.set_axis_off()
 
 
-def _arc(a, b, colour: str, width: float, gid: str) -> PathPatch:
-    """Return a quadratic Bezier from a to b, bowed to the left of the direction of travel."""
-    (x0, y0), (x1, y1) = a, b
-    dx, dy = x1 - x0, y1 - y0
-    bend = 0.25
-    control = (x0 + dx / 2 - dy * bend, y0 + dy / 2 + dx * bend)
-    path = MplPath(np.array([a, control, b]), [MplPath.MOVETO, MplPath.CURVE3, MplPath.CURVE3])
-    return PathPatch(
-        path, facecolor="none", edgecolor=colour, lw=width, alpha=0.8, capstyle="round", gid=gid
+def _arc(a, b, colour: str, width: float, gid: str) -> FancyArrowPatch:
+    """Return an arc from a to b, bowed to the left of the direction of travel, arrow at b."""
+    return FancyArrowPatch(
+        a,
+        b,
+        connectionstyle="arc3,rad=-0.25",
+        arrowstyle="-|>",
+        mutation_scale=6 + 1.5 * width,
+        color=colour,
+        lw=width,
+        alpha=0.8,
+        capstyle="round",
+        shrinkA=0,
+        shrinkB=2,
+        gid=gid,
     )
 
 
