@@ -7,6 +7,7 @@ styles and data inlined, nothing fetched. JSON output (``--json``): ``{"path", "
 
 from __future__ import annotations
 
+import sys
 import time
 import warnings
 
@@ -83,4 +84,12 @@ def run(args) -> int:
         )
 
     emit(payload, as_json=args.json, human=human)
+    tiv = frame["tiv" if "tiv" in frame.columns else "tiv_delivered"]
+    if not tiv.notna().any():
+        sys.stdout.flush()
+        print(
+            "arms explore: note: this file carries no TIV figures, so the charts are empty; "
+            "the deals table is complete",
+            file=sys.stderr,
+        )
     return 0

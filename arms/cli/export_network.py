@@ -7,6 +7,7 @@ write_network`). JSON output (``--json``): ``{"format", "from", "to", "method", 
 
 from __future__ import annotations
 
+import sys
 import warnings
 
 from arms.cli.output import emit
@@ -14,7 +15,13 @@ from arms.errors import ArmsError
 from arms.export_network import FORMATS, write_network
 from arms.frames import CoverageWarning, load
 
-__all__ = ["register", "run"]
+__all__ = ["NO_TIV_NOTE", "register", "run"]
+
+#: Printed on stderr for a file without TIV figures (legacy 2014 registers, portal JSON).
+NO_TIV_NOTE = (
+    "note: this file carries no TIV figures, so every edge's TIV is 0; deal counts and "
+    "years are still right"
+)
 
 
 def register(subparsers) -> None:
@@ -66,12 +73,16 @@ def run(args) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CoverageWarning)
         frame = load(args.path)
+    if "designation" not in frame.columns:
+        raise ArmsError(
+            f"{args.path}: a TIV table has no supplier-recipient deals to link; use a trade "
+            "register or a deliveries export"
+        )
     if "year" in frame.columns:
         years = frame["year"].dropna()
     else:
         years = frame[["first_delivery_year", "last_delivery_year"]].stack().dropna()
-    if "tiv" in frame.columns and "year" not in frame.columns:
-        raise ArmsError(f"{args.path}: a TIV table has no deals or deliveries to link")
+    years = years[years > 0]  # a year of 0 is no year
     start = args.start if args.start is not None else (int(years.min()) if len(years) else 0)
     end = args.end if args.end is not None else (int(years.max()) if len(years) else 0)
     if start > end:
@@ -95,4 +106,8 @@ def run(args) -> int:
             print(f"  {f}")
 
     emit(summary, as_json=args.json, human=human)
+    tiv = frame["tiv" if "tiv" in frame.columns else "tiv_delivered"]
+    if not tiv.notna().any():
+        sys.stdout.flush()
+        print(f"arms export-network: {NO_TIV_NOTE}", file=sys.stderr)
     return 0

@@ -163,6 +163,9 @@ def test_bad_window_and_bad_file_are_one_line_errors(register, tmp_path, capsys)
         == 1
     )
     assert "after" in capsys.readouterr().err
+    table = arms.io.bundled_files()["imports"]
+    assert main(["export-network", str(table), "-o", str(tmp_path / "t.graphml")]) == 1
+    assert "TIV table" in capsys.readouterr().err
     bad = tmp_path / "bad.csv"
     bad.write_text("not,a,sipri\nfile,at,all\n")
     assert main(["export-network", str(bad), "-o", str(tmp_path / "y.graphml")]) == 1
