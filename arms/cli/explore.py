@@ -47,9 +47,22 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
+def _skip_iri_checker() -> None:
+    """Keep jsonschema from loading its IRI format checker in this process.
+
+    Altair imports jsonschema, which imports ``rfc3987_syntax`` when it is installed (Jupyter
+    pulls it in) and compiles its grammars: 3-7 s of the build, for a checker of a string
+    format no Vega-Lite spec of ours uses. The command runs in its own process, so marking
+    the module missing there changes nothing else; a library caller keeps the full checks.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)
+
+
 def run(args) -> int:
     """Run ``arms explore``; return the exit code."""
     started = time.perf_counter()
+    _skip_iri_checker()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CoverageWarning)
         frame = load(args.path)
@@ -59,14 +72,16 @@ def run(args) -> int:
             "register or a deliveries export"
         )
     role, party = ("supplier", args.supplier) if args.supplier else ("recipient", args.recipient)
+    flows, deals = explorer_data(frame)
     try:
-        out = build_explorer(frame, args.output, role=role, party=party, title=args.title)
+        out = build_explorer(
+            frame, args.output, role=role, party=party, title=args.title, data=(flows, deals)
+        )
     except ModuleNotFoundError as exc:
         raise ArmsError(
             f"arms explore needs altair and vl-convert-python ({exc}); install "
             "them with pip install 'arms[explore]'"
         ) from None
-    flows, deals = explorer_data(frame)
     payload = {
         "path": str(out),
         "bytes": out.stat().st_size,

@@ -277,6 +277,7 @@ def build_explorer(
     role: str = "recipient",
     party: str | None = None,
     title: str | None = None,
+    data: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> str | Path:
     """Write (or return) the explorer page for a frame.
 
@@ -290,6 +291,8 @@ def build_explorer(
         The first selection (see :func:`explorer_chart`).
     title : str, optional
         The page's heading.
+    data : (pandas.DataFrame, pandas.DataFrame), optional
+        :func:`explorer_data`'s result for ``frame``, when the caller has it already.
 
     Returns
     -------
@@ -298,10 +301,18 @@ def build_explorer(
     """
     import altair as alt
     import vl_convert
+    from altair.utils.schemapi import debug_mode
 
-    flows, deals = explorer_data(frame)
-    chart = explorer_chart(flows, role=role, party=party, bind=False)
+    flows, deals = data if data is not None else explorer_data(frame)
+    # no schema validation while the chart is built (it would load jsonschema's format
+    # checkers, seconds of grammar compiling); the spec is the one explorer_chart validates
+    # in Jupyter and in the tests
+    with debug_mode(False):
+        chart = explorer_chart(flows, role=role, party=party, bind=False)
+    # the records go into the spec after serialisation: Altair would copy 23,000 rows again
+    records, chart.datasets = chart.datasets["flows"], {"flows": []}
     spec = chart.to_dict(validate=False)
+    spec["datasets"]["flows"] = records
     version = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
     try:
         bundle = vl_convert.javascript_bundle(vl_version=version)
