@@ -148,9 +148,9 @@ def network_nodes(edges: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         :data:`NODE_COLUMNS`, sorted by name. ``iso3``, ``entity_type`` and ``region``
         come from the entity table (``arms/data/entities.csv``; its ``region`` is SIPRI's
-        regional grouping) and are ``<NA>`` for a party it does not know (an ``unknown``
-        supplier, a misspelt name). ``tiv_exported``/``tiv_imported``: the party's TIV on
-        outgoing/incoming edges.
+        top-level region: Africa, Americas, Asia and Oceania, Europe, Middle East) and are
+        ``<NA>`` for a party it does not know (an ``unknown`` supplier, a misspelt name).
+        ``tiv_exported``/``tiv_imported``: the party's TIV on outgoing/incoming edges.
 
     Examples
     --------
