@@ -46,6 +46,8 @@ _EXPORTS: dict[str, str | None] = {
     "name_key": "entities",
     "party_key": "entities",
     "generated_date": "text",
+    "bibtex": "text",
+    "csl_json": "text",
     "entity_table": "entities",
     "entity_codes": "entities",
     "resolve": "entities",
@@ -66,6 +68,9 @@ _EXPORTS: dict[str, str | None] = {
     "customer_rank": "analysis",
     "category_matrix": "analysis",
     "flows": "analysis",
+    "network_edges": "analysis",
+    "network_nodes": "analysis",
+    "partner_shares": "analysis",
     "deal_timelines": "analysis",
     "deal_table": "analysis",
     "deal_keys": "analysis",
@@ -84,6 +89,8 @@ _EXPORTS: dict[str, str | None] = {
     "require": "analysis",
     # plots and exports
     "to_excel": "export",
+    "write_network": "export_network",
+    "build_explorer": "report.explore",
     "save_figure": "plotting",
     # fetch and extract
     "fetch_register": "io.fetch",

@@ -1,8 +1,8 @@
 """Words and numbers for people: the citation, the TIV caveat and labels, dates, TIV and shares.
 
 One home for what every chart, table, page and command says about the data: the source line
-and citation, the TIV caveat and axis labels, and how a TIV figure, a share and SIPRI's "data
-generated" stamp are written (``3 Jan 2025``).
+and citation (text, BibTeX and CSL-JSON), the TIV caveat and axis labels, and how a TIV
+figure, a share and SIPRI's "data generated" stamp are written (``3 Jan 2025``).
 
 The readers keep the stamp as an ISO string (``"2025-01-03T21:16:02"``, ``"2023-12-11"``);
 SIPRI writes it as ``"Data generated: 13 Apr 2024 3:54:15 PM"``. Every note, sentence,
@@ -26,10 +26,15 @@ __all__ = [
     "SHARE_LABEL",
     "SOURCE",
     "TIV_CAVEAT",
+    "PUBLISHER",
     "TIV_LABEL",
+    "URL",
     "as_number",
+    "bibtex",
     "caveats",
     "citation",
+    "citation_key",
+    "csl_json",
     "fmt_share",
     "fmt_tiv",
     "generated_date",
@@ -347,3 +352,137 @@ def citation(frame: pd.DataFrame) -> str:
     if path:
         text += f" (file `{str(path).replace(chr(92), '/').rsplit('/', 1)[-1]}`)"
     return text + "."
+
+
+#: Who publishes the database (the author of every citation).
+PUBLISHER = "Stockholm International Peace Research Institute"
+#: The database's address, as :data:`CITATION` writes it.
+URL = CITATION.rsplit(", ", 1)[1]
+_BIBTEX_SPECIAL = re.compile(r"([\\{}%&#_$^~])")
+
+
+def _source_of(data: Any) -> dict:
+    if isinstance(data, pd.DataFrame):
+        data = data.attrs.get("source")
+    return dict(data) if isinstance(data, dict) else {}
+
+
+def _generated_ymd(source: dict) -> tuple[int, int, int] | None:
+    text = generated_date(source.get("generated"))
+    m = re.match(r"^(\d{1,2}) ([A-Z][a-z]{2}) (\d{4})$", text or "")
+    if m is None:
+        return None
+    return int(m[3]), _MONTH_NUMBER[m[2].casefold()], int(m[1])
+
+
+def _file_note(source: dict) -> str:
+    parts = []
+    date = generated_date(source.get("generated"))
+    parts.append(f"Data generated {date}" if date else "Generated date unknown")
+    query = source.get("query") or source.get("title")
+    if query:
+        parts.append(f"Export: {' '.join(str(query).split())}")
+    path = source.get("path")
+    if path:
+        name = str(path).replace(chr(92), "/").rsplit("/", 1)[-1]
+        sha = source.get("sha256")
+        parts.append(f"File: {name}" + (f" (sha256 {sha})" if sha else ""))
+    return ". ".join(parts) + "."
+
+
+def citation_key(data: Any) -> str:
+    """Return the citation key of a file: ``sipri_atd_YYYY_MM_DD`` (``sipri_atd`` undated).
+
+    Examples
+    --------
+    >>> citation_key({"generated": "2024-10-13T14:20:11"}), citation_key({})
+    ('sipri_atd_2024_10_13', 'sipri_atd')
+    """
+    ymd = _generated_ymd(_source_of(data))
+    return "sipri_atd" + ("_{:04d}_{:02d}_{:02d}".format(*ymd) if ymd else "")
+
+
+def bibtex(data: Any, *, key: str | None = None) -> str:
+    r"""Return the BibTeX entry citing a SIPRI file, with its generated date and the URL.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame or dict
+        A frame read by :mod:`arms.io.readers` (its ``attrs["source"]``) or that mapping.
+    key : str, optional
+        The entry's key; :func:`citation_key` by default.
+
+    Returns
+    -------
+    str
+        One ``@misc`` entry (biblatex reads its ``date`` and ``url`` too).
+
+    Examples
+    --------
+    >>> print(bibtex({"generated": "2024-10-13T14:20:11", "path": "/x/reg_1.csv"}))
+    @misc{sipri_atd_2024_10_13,
+      author = {{Stockholm International Peace Research Institute}},
+      title = {{SIPRI Arms Transfers Database}},
+      howpublished = {\url{https://www.sipri.org/databases/armstransfers}},
+      url = {https://www.sipri.org/databases/armstransfers},
+      year = {2024},
+      month = {10},
+      date = {2024-10-13},
+      note = {Data generated 13 Oct 2024. File: reg\_1.csv.}
+    }
+    """
+    source = _source_of(data)
+    ymd = _generated_ymd(source)
+    fields = [
+        ("author", "{" + PUBLISHER + "}"),
+        ("title", "{" + SOURCE + "}"),
+        ("howpublished", "\\url{" + URL + "}"),
+        ("url", URL),
+    ]
+    if ymd:
+        fields += [
+            ("year", str(ymd[0])),
+            ("month", str(ymd[1])),
+            ("date", "{:04d}-{:02d}-{:02d}".format(*ymd)),
+        ]
+    fields.append(("note", _BIBTEX_SPECIAL.sub(r"\\\1", _file_note(source))))
+    body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields)
+    return f"@misc{{{key or citation_key(source)},\n{body}\n}}"
+
+
+def csl_json(data: Any, *, key: str | None = None) -> list[dict]:
+    """Return the CSL-JSON item citing a SIPRI file (a one-item list, as Zotero reads it).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame or dict
+        A frame read by :mod:`arms.io.readers` (its ``attrs["source"]``) or that mapping.
+    key : str, optional
+        The item's ``id``; :func:`citation_key` by default.
+
+    Returns
+    -------
+    list of dict
+        ``type`` ``dataset``, ``issued`` the generated date, ``URL`` the database's address.
+
+    Examples
+    --------
+    >>> item = csl_json({"generated": "13 Apr 2024 3:54:15 PM"})[0]
+    >>> item["id"], item["issued"], item["URL"]
+    ('sipri_atd_2024_04_13', {'date-parts': [[2024, 4, 13]]}, 'https://www.sipri.org/databases/armstransfers')
+    """  # noqa: E501
+    source = _source_of(data)
+    ymd = _generated_ymd(source)
+    item: dict[str, Any] = {
+        "id": key or citation_key(source),
+        "type": "dataset",
+        "title": SOURCE,
+        "author": [{"literal": PUBLISHER}],
+        "publisher": PUBLISHER,
+        "publisher-place": "Stockholm",
+        "URL": URL,
+        "note": _file_note(source),
+    }
+    if ymd:
+        item["issued"] = {"date-parts": [list(ymd)]}
+    return [item]

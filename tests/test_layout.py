@@ -34,6 +34,7 @@ LAYERS = {
     "analysis": 3,
     "plotting": 4,
     "export": 4,
+    "export_network": 4,
     "report": 5,
     "cli": 6,
     "__main__": 7,

@@ -2,7 +2,8 @@
 
 One job per module: :mod:`~arms.analysis.select` (frame kinds, parties, ``require``),
 :mod:`~arms.analysis.periods`, :mod:`~arms.analysis.shares`, :mod:`~arms.analysis.series`,
-:mod:`~arms.analysis.flows`, :mod:`~arms.analysis.customers`, :mod:`~arms.analysis.deals`,
+:mod:`~arms.analysis.flows`, :mod:`~arms.analysis.network`,
+:mod:`~arms.analysis.partners`, :mod:`~arms.analysis.customers`, :mod:`~arms.analysis.deals`,
 :mod:`~arms.analysis.search`, :mod:`~arms.analysis.quality` (``reconcile``),
 :mod:`~arms.analysis.releases` (``release_diff``) and :mod:`~arms.analysis.events`.
 """
@@ -13,6 +14,8 @@ from arms.analysis.customers import customer_rank
 from arms.analysis.deals import deal_keys, deal_table, deal_timelines
 from arms.analysis.events import Event, events_frame
 from arms.analysis.flows import category_matrix, flows
+from arms.analysis.network import network_edges, network_nodes
+from arms.analysis.partners import partner_shares
 from arms.analysis.periods import (
     five_year_periods,
     overtake,
@@ -72,9 +75,12 @@ __all__ = [
     "flows",
     "fold_text",
     "leading_supplier",
+    "network_edges",
+    "network_nodes",
     "overtake",
     "parse_deal_value",
     "parse_period",
+    "partner_shares",
     "party_rows",
     "period_containing",
     "period_label",

@@ -25,7 +25,8 @@ The drawn artists carry ``gid`` strings (``"Israel|2016"``, ``"Israel|2016|estim
 Modules: :mod:`~arms.plotting.colours`, :mod:`~arms.plotting.style`,
 :mod:`~arms.plotting.notes` (source note, saving), :mod:`~arms.plotting.parts` (shared drawing
 steps) and one module per chart family: ``yearly``, ``shares``, ``timeline``, ``matrix``,
-``comparison``, ``flows``.
+``comparison``, ``flows``, ``maps`` (on the Natural Earth shapes of
+:mod:`~arms.plotting.shapes`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from __future__ import annotations
 from arms.plotting.colours import FALLBACK_COLOURS, OTHER, SUPPLIER_COLOURS, colour_for, palette
 from arms.plotting.comparison import plot_recipient_comparison, plot_supplier_to_both_sides
 from arms.plotting.flows import plot_flows
+from arms.plotting.maps import plot_flow_map, plot_partner_map
 from arms.plotting.matrix import plot_category_matrix
 from arms.plotting.notes import add_source_note, save_figure, source_note
 from arms.plotting.shares import plot_period_shares
@@ -52,7 +54,9 @@ __all__ = [
     "palette",
     "plot_category_matrix",
     "plot_deal_timeline",
+    "plot_flow_map",
     "plot_flows",
+    "plot_partner_map",
     "plot_period_shares",
     "plot_recipient_comparison",
     "plot_supplier_to_both_sides",

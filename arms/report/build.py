@@ -9,6 +9,7 @@ per recipient, and writes::
       NN-name.html                one page per notebook (per recipient for the template)
       figures/<page>/<name>.png   every collected figure, also as .svg
       arms-tables.xlsx            every collected table (arms.export.to_excel)
+      citation.bib, citation.json the data files' citations (what `arms cite FILE` prints)
       *.pdf                       with ``formats=("html", "pdf")`` (system Chromium)
 
 The case study's values (the title, the recipients, which notebook is the recipient
@@ -38,6 +39,7 @@ from typing import Any
 from arms import entities, paths
 from arms.errors import ArmsError
 from arms.export import to_excel
+from arms.report.citations import write_citations
 from arms.report.collect import slug
 from arms.report.config import (
     SETTINGS_FILE,
@@ -339,6 +341,7 @@ def build_report(
         _run_pages(pages, out_path, Path(scratch), jobs, progress, with_code, timeout, kernel_name)
         _write_workbook(result)
     result.data_files = report_sources(pages)
+    write_citations(result.data_files, out_path)
     index = {
         "title": found.title if title is None else title,
         "data_location": data_path or paths.SIPRI_DIR,

@@ -20,6 +20,7 @@ from report_notebooks import (
 )
 
 from arms import paths, report
+from arms import text as report_text
 from arms.errors import ArmsError
 from arms.report.collect import ENV_TABLES
 
@@ -146,6 +147,22 @@ def test_index_cites_exactly_the_recorded_sources(built):
         cited = "(data generated 1 Jan 2024)" in html
         assert cited == (p.slug != "02-fails"), p.slug
         assert [s["path"] for s in p.sources] == ([] if p.slug == "02-fails" else [DATA_FILE.name])
+
+
+@pytest.mark.slow
+def test_citation_files_next_to_the_index(built):
+    import json
+
+    result = built["result"]
+    bib = (result.out / "citation.bib").read_text(encoding="utf-8")
+    items = json.loads((result.out / "citation.json").read_text(encoding="utf-8"))
+    # the same entry `arms cite` prints for the one file the pages recorded
+    assert bib.strip() == report_text.bibtex(result.data_files[0])
+    assert items == report_text.csl_json(result.data_files[0])
+    assert items[0]["issued"] == {"date-parts": [[2024, 1, 1]]}
+    assert DATA_FILE.name in items[0]["note"] and DATA_FILE.name.replace("_", r"\_") in bib
+    index = text(result.index)
+    assert 'href="citation.bib"' in index and 'href="citation.json"' in index
 
 
 @pytest.mark.slow
