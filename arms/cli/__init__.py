@@ -12,7 +12,7 @@ import os
 import sys
 
 from arms import __version__
-from arms.cli import deals, extract, fetch, inspect, report, shares
+from arms.cli import deals, diff, extract, fetch, inspect, report, shares
 from arms.cli.output import emit
 from arms.errors import ArmsError
 
@@ -20,7 +20,7 @@ __all__ = ["main", "emit"]
 
 # Each adds one sub-command whose parser has ``func`` set to a callable taking the parsed
 # args and returning an exit code.
-_COMMANDS = (inspect, deals, shares, extract, report, fetch)
+_COMMANDS = (inspect, deals, shares, extract, report, fetch, diff)
 
 
 def build_parser() -> argparse.ArgumentParser:
