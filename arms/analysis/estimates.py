@@ -55,7 +55,8 @@ def _usual_rates() -> pd.DataFrame:
 
 
 def _flags(frame: pd.DataFrame, kind: str) -> list[str]:
-    return [f for f in ROW_FLAGS[kind] if f in frame.columns]
+    """Return the flags the file carries (a column all ``<NA>`` is one its layout lacks)."""
+    return [f for f in ROW_FLAGS[kind] if f in frame.columns and frame[f].notna().any()]
 
 
 def missing_flags(frame: pd.DataFrame) -> dict[str, tuple[float, float]]:
@@ -131,9 +132,10 @@ def estimated_share(
     Returns
     -------
     dict
-        ``tiv`` (delivered, millions of TIV), ``tiv_estimated``, ``share`` (percent, None
-        for no TIV), ``rows``, ``rows_estimated``, ``by_flag`` (percent of the TIV each flag
-        marks), ``flags`` (the flags used), ``missing_flags`` and ``lower_bound``.
+        ``tiv`` (delivered, millions of TIV; for deals, the whole deals' delivered TIV),
+        ``tiv_estimated``, ``share`` (percent, None for no TIV), ``rows``,
+        ``rows_estimated``, ``by_flag`` (percent of the TIV each flag marks), ``flags`` (the
+        flags the file carries), ``missing_flags`` and ``lower_bound``.
 
     Examples
     --------
@@ -160,7 +162,7 @@ def estimated_share(
         tiv_col = "tiv_delivered"
     d = frame.loc[mask]
     tiv = d[tiv_col].astype("Float64").fillna(0.0).astype(float)
-    flags = _flags(d, kind)
+    flags = _flags(frame, kind)
     set_ = {f: d[f].astype("boolean").fillna(False).astype(bool) for f in flags}
     any_set = pd.Series(False, index=d.index)
     for s in set_.values():

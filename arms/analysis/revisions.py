@@ -97,11 +97,11 @@ def revisions(
     if len(named) < 2:
         raise ValueError("revisions needs two or more releases of one kind of file")
     kinds = {check_kind(f, "deals", "deliveries", "tiv", func="revisions") for _, f in named}
-    kinds = {"deliveries" if k == "deals" else k for k in kinds}
     if len(kinds) > 1:
+        # a register's split years against SIPRI's own would show the split, not a revision
         raise ValueError(
-            "revisions compares files of one kind: give only TIV tables, or only registers "
-            "and deliveries files"
+            f"revisions compares files of one kind, not {' and '.join(sorted(kinds))}: give "
+            "only registers, only deliveries files or only TIV tables"
         )
     kind = kinds.pop()
     dated = [(generated_of(f), name, f) for name, f in named]

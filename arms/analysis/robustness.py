@@ -39,12 +39,13 @@ def robustness(
     -------
     pandas.DataFrame
         One row per combination (:func:`convention_grid`): ``local_production``, ``zero``,
-        ``estimated``, ``status`` and ``when`` (by period, see
+        ``estimated``, ``status``, ``when`` and ``last_behind`` (by period, see
         :func:`arms.analysis.overtake`), ``a_tiv``, ``b_tiv``, ``a_share``, ``b_share`` at
-        ``when``, ``year_status``, ``year_when`` (the first year of the last overtaking,
-        yearly), ``total_tiv`` (the recipient's imports kept). ``attrs``: ``recipient``,
-        ``a``, ``b``, ``holds`` (the default's status and period under every combination),
-        ``statuses`` and ``whens`` (the distinct ones), ``source``.
+        ``when`` (for ``"not yet"``: at ``last_behind``), ``year_status``, ``year_when``
+        (the first year of the last overtaking, yearly), ``total_tiv`` (the recipient's
+        imports kept). ``attrs``: ``recipient``, ``a``, ``b``, ``holds`` (the default's
+        status and period under every combination), ``statuses`` and ``whens`` (the
+        distinct ones), ``source``.
 
     Examples
     --------
@@ -72,6 +73,7 @@ def robustness(
                 **choice,
                 "status": o["status"],
                 "when": o.get("when"),
+                "last_behind": o.get("last_behind"),
                 "a_tiv": o.get("a_tiv"),
                 "b_tiv": o.get("b_tiv"),
                 "a_share": o.get("a_share"),
@@ -88,6 +90,7 @@ def robustness(
             "estimated": "boolean",
             "status": "string",
             "when": "string",
+            "last_behind": "string",
             "a_tiv": "Float64",
             "b_tiv": "Float64",
             "a_share": "Float64",

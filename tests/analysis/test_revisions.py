@@ -64,6 +64,10 @@ def test_needs_two_of_one_kind():
     table = conform(pd.DataFrame({"entity": "Armenia", "year": [2020], "tiv": [1.0]}), "tiv")
     with pytest.raises(ValueError, match="one kind"):
         analysis.revisions([release("2024-03-11", [2020], [1.0]), table])
+    register = conform(pd.DataFrame({"recipient": ["Armenia"], "delivery_years": ["2020"],
+                                     "tiv_delivered": [1.0]}), "deals")  # fmt: skip
+    with pytest.raises(ValueError, match="one kind"):
+        analysis.revisions([release("2024-03-11", [2020], [1.0]), register])
 
 
 REGISTERS = [
