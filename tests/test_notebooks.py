@@ -203,7 +203,16 @@ def test_azerbaijan_suppliers_key_figures():
     assert facts["tb2_tiv_per_unit"] == pytest.approx(2.4)
     assert facts["turkiye_share_before_war"] < 5
     assert facts["israel_customer_rank"] == 2
+    # the customers come from SIPRI's own per-year figures (the bundled Israel deliveries)
+    assert facts["customer_rank_method"] == "sipri"
+    assert abs(facts["israel_export_share"] - 16.0) < 0.5  # issue 16: 16.0% from SIPRI's figures
+    # the overtaking under every reading of SIPRI's conventions
+    assert facts["overtake_readings"] == 12
+    assert 1 <= facts["overtake_readings_holding"] <= 12
+    assert facts["overtake_holds_under_all_readings"] == (facts["overtake_readings_holding"] == 12)
     text = text_of(nb)
+    assert "SIPRI's own per-year figures" in text
+    assert f"of the {facts['overtake_readings']} readings" in text or "all 12 readings" in text
     assert "Israel overtook Russia in 2016-20" in text
     assert "Israel was the largest supplier with 68%" in text
     assert "12 delivered in 2020" in text
