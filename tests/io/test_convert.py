@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +13,7 @@ from pandas.testing import assert_frame_equal
 
 import arms
 from arms.frames import group_deliveries, split_deals
+from arms.io.convert import SPLIT_ERROR
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "readers"
 SHARED = arms.paths.SHARED_SIPRI_DIR
@@ -71,13 +76,6 @@ def test_split_rules_keep_the_totals():
     reason="needs the Oct 2024 register and the Jan 2025 deliveries export",
 )
 def test_the_default_rule_has_the_smaller_measured_error():
-    import json
-    import os
-    import subprocess
-    import sys
-
-    from arms.io.convert import SPLIT_ERROR
-
     root = Path(__file__).resolve().parents[2]
     out = subprocess.run(
         [sys.executable, str(root / "benchmarks" / "bench_split.py"), "--json"],
