@@ -89,6 +89,7 @@ def _deal_level(frame: pd.DataFrame, filters: dict) -> pd.DataFrame:
     parties = name_keys(out["supplier"]) + "|" + name_keys(out["recipient"])
     dated = parties + "|" + out["order_year"].astype("string").fillna("?")
     folded = fold_text(out["designation"].fillna(""))
+    out["folded"] = folded.astype(str)
     shape = out["years"] + "|" + out["units"].astype("string").fillna("?")
     return out.assign(
         by_name_shape=dated + "|" + folded + "|" + shape,
@@ -142,7 +143,7 @@ def _close_pairs(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:
         ("by_name_any_year", lambda i, j: abs(_year(left, i) - _year(right, j))),
         (
             "by_parties",
-            lambda i, j: 1 - _alike(left.loc[i, "designation"], right.loc[j, "designation"]),
+            lambda i, j: 1 - _alike(left.loc[i, "folded"], right.loc[j, "folded"]),
         ),
     ):
         groups = right.groupby(key).groups
@@ -167,9 +168,8 @@ def _year(f: pd.DataFrame, i) -> int:
     return 10**4 if pd.isna(y) else int(y)
 
 
-def _alike(x, y) -> float:
-    a = str(fold_text(pd.Series([x], dtype="string")).iloc[0])
-    b = str(fold_text(pd.Series([y], dtype="string")).iloc[0])
+def _alike(a: str, b: str) -> float:
+    """Return how alike two folded designations are (``difflib`` ratio, 0-1)."""
     return difflib.SequenceMatcher(None, a, b).ratio()
 
 
@@ -184,8 +184,9 @@ def _same(old, new) -> bool:
 def _changes(ma: pd.DataFrame, mb: pd.DataFrame, compare: set[str]) -> list[dict]:
     """Each matched deal's changed fields as {field: [old, new]} (JSON-ready values)."""
     out = []
-    for i in range(len(ma)):
-        a, b = ma.iloc[i], mb.iloc[i]
+    for a, b in zip(
+        ma.astype(object).to_dict("records"), mb.astype(object).to_dict("records"), strict=True
+    ):
         moved: dict = {}
         for field, col in _FIELDS.items():
             if field not in compare:
@@ -200,7 +201,7 @@ def _changes(ma: pd.DataFrame, mb: pd.DataFrame, compare: set[str]) -> list[dict
                     moved[field] = [_plain(old), _plain(new)]
             elif field == "designation":
                 # a change of case or punctuation only (TB2, TB-2) is the same name
-                if _alike(old, new) < 1.0:
+                if a["folded"] != b["folded"]:
                     moved[field] = [_plain(old), _plain(new)]
             elif not _same(old, new):
                 moved[field] = [_plain(old), _plain(new)]
