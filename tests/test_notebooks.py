@@ -21,6 +21,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = ROOT / "notebooks"
+SIPRI_DIR = ROOT / "data" / "sipri"
 NOTEBOOKS = sorted(
     p for p in NOTEBOOKS_DIR.glob("*.ipynb") if not p.name.endswith(".nbconvert.ipynb")
 )
@@ -187,6 +188,29 @@ def test_data_quality_sources_agree():
     assert len(facts["releases"]) >= 2
 
 
+def test_data_quality_shows_revisions_across_releases(tmp_path):
+    # a folder with two releases of the register: the bundled one and a later copy (built
+    # here) in which one Azerbaijan deal delivered more
+    register = "tradereg-azerbaijan-armenia-2024-10-13.csv"
+    for name in (register, "deliveries-azerbaijan-armenia-2025-01-03.csv"):
+        (tmp_path / name).write_bytes((SIPRI_DIR / name).read_bytes())
+    text = (SIPRI_DIR / register).read_text(encoding="cp1252")
+    old = (
+        "Azerbaijan,Israel,2011,?,40,?,Barak-LRAD,SAM,40,?,2016,New,"
+        "For Barak-MX SAM system,0.9,36,36"
+    )
+    assert old in text
+    later = text.replace("13 Oct 2024 2:20:11 PM", "14 Jul 2026 9:00:00 AM").replace(
+        old, old.replace(",40,?,2016,", ",45,?,2016,").replace(",36,36", ",36,40.5")
+    )
+    (tmp_path / "tradereg-later.csv").write_text(later, encoding="cp1252")
+    nb = execute(_notebook("01-data-quality"), {"DATA_DIR": str(tmp_path)})
+    facts = key_facts(nb)
+    assert facts["largest_revision"]["Azerbaijan register"] == pytest.approx(4.5)
+    assert facts["largest_revision"]["Armenia register"] is None
+    assert "The largest revision: 2016 moved by +4.5 TIV" in text_of(nb)
+
+
 def test_azerbaijan_suppliers_key_figures():
     nb = execute(_notebook("02-azerbaijan-suppliers"))
     facts = key_facts(nb)
@@ -203,7 +227,16 @@ def test_azerbaijan_suppliers_key_figures():
     assert facts["tb2_tiv_per_unit"] == pytest.approx(2.4)
     assert facts["turkiye_share_before_war"] < 5
     assert facts["israel_customer_rank"] == 2
+    # the customers come from SIPRI's own per-year figures (the bundled Israel deliveries)
+    assert facts["customer_rank_method"] == "sipri"
+    assert abs(facts["israel_export_share"] - 16.0) < 0.5  # issue 16: 16.0% from SIPRI's figures
+    # the overtaking under every reading of SIPRI's conventions
+    assert facts["overtake_readings"] == 12
+    assert 1 <= facts["overtake_readings_holding"] <= 12
+    assert facts["overtake_holds_under_all_readings"] == (facts["overtake_readings_holding"] == 12)
     text = text_of(nb)
+    assert "SIPRI's own per-year figures" in text
+    assert f"of the {facts['overtake_readings']} readings" in text or "all 12 readings" in text
     assert "Israel overtook Russia in 2016-20" in text
     assert "Israel was the largest supplier with 68%" in text
     assert "12 delivered in 2020" in text

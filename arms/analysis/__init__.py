@@ -10,8 +10,10 @@ One job per module: :mod:`~arms.analysis.select` (frame kinds, parties, ``requir
 
 from __future__ import annotations
 
+from arms.analysis.conventions import CONVENTIONS, apply_conventions, convention_grid
 from arms.analysis.customers import customer_rank
 from arms.analysis.deals import deal_keys, deal_table, deal_timelines
+from arms.analysis.estimates import EstimateFlagWarning, estimated_share, missing_flags
 from arms.analysis.events import Event, events_frame
 from arms.analysis.flows import category_matrix, flows
 from arms.analysis.network import network_edges, network_nodes
@@ -26,6 +28,8 @@ from arms.analysis.periods import (
 )
 from arms.analysis.quality import reconcile
 from arms.analysis.releases import release_diff
+from arms.analysis.revisions import revisions
+from arms.analysis.robustness import robustness
 from arms.analysis.search import (
     DEAL_VALUE_COLUMNS,
     SEARCH_COLUMNS,
@@ -55,26 +59,32 @@ from arms.analysis.shares import (
 )
 
 __all__ = [
+    "CONVENTIONS",
     "DEAL_VALUE_COLUMNS",
+    "EstimateFlagWarning",
     "ESTIMATE_FLAGS",
     "Event",
     "SEARCH_COLUMNS",
+    "apply_conventions",
     "as_deliveries",
     "category_matrix",
     "check_kind",
     "compare_recipients",
     "concentration",
+    "convention_grid",
     "customer_rank",
     "deal_keys",
     "deal_table",
     "deal_timelines",
     "deal_values",
+    "estimated_share",
     "events_frame",
     "find_deals",
     "five_year_periods",
     "flows",
     "fold_text",
     "leading_supplier",
+    "missing_flags",
     "network_edges",
     "network_nodes",
     "overtake",
@@ -88,6 +98,8 @@ __all__ = [
     "reconcile",
     "release_diff",
     "require",
+    "revisions",
+    "robustness",
     "searched_columns",
     "suggest_names",
     "supplier_scope",

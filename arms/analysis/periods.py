@@ -232,8 +232,9 @@ def overtake(table: pd.DataFrame, a: str, b: str) -> dict:
         b_last=float(vb[last]),
     )
     if shares is not None and at in shares.index:
-        out["a_share"] = float(shares.loc[at].get(col_a, 0.0))
-        out["b_share"] = float(shares.loc[at].get(col_b, 0.0))
+        row = shares.loc[at].astype("Float64").fillna(0.0)  # a supplier absent that period
+        out["a_share"] = float(row.get(col_a, 0.0))
+        out["b_share"] = float(row.get(col_b, 0.0))
     return out
 
 

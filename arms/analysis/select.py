@@ -12,8 +12,10 @@ Conventions, all SIPRI's own:
 
 * TIV is a volume index in millions, not money. A ``<NA>`` TIV (not available) counts as
   nothing in sums; a ``0`` stays a (tiny) delivery.
-* TIV *rests on estimates* when SIPRI marks the delivered number (``units_estimated``) or the
-  delivery year (``year_estimated``) of that year's row with ``?`` (:data:`ESTIMATE_FLAGS`).
+* TIV *rests on estimates* when SIPRI marks any of the row's flags with ``?``: the order year
+  (``order_year_estimated``), the delivered number (``units_estimated``) or the delivery year
+  (``year_estimated``) (:data:`ESTIMATE_FLAGS`; :mod:`arms.analysis.estimates` says when a
+  file lacks flags, making the share a lower bound).
 * Every result carries ``attrs["source"]`` of its input.
 """
 
@@ -53,9 +55,9 @@ __all__ = [
     "supplier_scope",
 ]
 
-#: The flags that make a year's delivered TIV an estimate: how many units (``?`` on the
-#: number delivered) and when (``?`` on the delivery year).
-ESTIMATE_FLAGS: tuple[str, ...] = ("units_estimated", "year_estimated")
+#: The flags that make a year's delivered TIV an estimate: every ``?`` a row carries, on the
+#: order year, the number delivered and the delivery year.
+ESTIMATE_FLAGS: tuple[str, ...] = ("order_year_estimated", "units_estimated", "year_estimated")
 
 #: What results can be grouped by.
 GROUPINGS: tuple[str, ...] = ("supplier", "recipient", "category", "family")

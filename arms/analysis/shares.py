@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from arms.analysis.conventions import DEFAULTS, apply_conventions
+from arms.analysis.estimates import missing_flags
 from arms.analysis.periods import resolve_periods
 from arms.analysis.select import (
     Names,
@@ -27,6 +29,7 @@ from arms.analysis.select import (
     sum_tiv,
     supplier_scope,
 )
+from arms.io.convert import SPLIT_ERROR
 
 __all__ = [
     "compare_recipients",
@@ -37,11 +40,40 @@ __all__ = [
 ]
 
 
+def _read(frame: pd.DataFrame, local_production: bool, zero: float, estimated: bool):
+    """Return the frame under the conventions asked for (itself under SIPRI's own)."""
+    choice = {"local_production": local_production, "zero": zero, "estimated": estimated}
+    if choice == DEFAULTS:
+        return frame, choice
+    return apply_conventions(frame, **choice), choice
+
+
+def _notes(full: pd.DataFrame, method: str, choice: dict) -> dict:
+    """Return the attrs every share carries: conventions, the split's error, missing flags."""
+    missing = sorted(missing_flags(full))
+    return {
+        "conventions": choice,
+        # shares from split years: the split rule's measured error (arms.split_deals)
+        "split_error": dict(SPLIT_ERROR) if method == "even" else None,
+        "missing_flags": missing,
+        "estimated_lower_bound": bool(missing),
+    }
+
+
 def _sort_desc(frame: pd.DataFrame, label: str) -> pd.DataFrame:
     return frame.sort_values(["tiv", label], ascending=[False, True], ignore_index=True)
 
 
-def supplier_shares(frame: pd.DataFrame, recipient: str, *, start: int, end: int) -> pd.DataFrame:
+def supplier_shares(
+    frame: pd.DataFrame,
+    recipient: str,
+    *,
+    start: int,
+    end: int,
+    local_production: bool = True,
+    zero: float = 0.0,
+    estimated: bool = True,
+) -> pd.DataFrame:
     """Return each supplier's share of a recipient's delivered TIV over a window.
 
     SIPRI's own figures (per-year deliveries, ``method="sipri"``) are exact; from a register
@@ -56,6 +88,12 @@ def supplier_shares(frame: pd.DataFrame, recipient: str, *, start: int, end: int
         The importing party, as SIPRI names it (see the module notes on names).
     start, end : int
         First and last delivery year, inclusive.
+    local_production : bool, default True
+        False leaves out deliveries SIPRI marks as local production (licensed assembly).
+    zero : {0.0, 0.25, 0.5}, default 0.0
+        The TIV a SIPRI ``0`` (between 0 and 0.5 million) stands for.
+    estimated : bool, default True
+        False leaves out rows resting on SIPRI estimates (any ``?``).
 
     Returns
     -------
@@ -67,7 +105,11 @@ def supplier_shares(frame: pd.DataFrame, recipient: str, *, start: int, end: int
         ``total_tiv``, ``tiv_estimated``, ``estimated_share`` (percent of the total),
         ``source`` and ``supplier_scope`` (see :func:`supplier_scope`: ``"China"`` when the
         file only holds China's exports, so the shares are of those, not of all imports;
-        ``None`` for a file of every supplier).
+        ``None`` for a file of every supplier), ``conventions`` (the three switches),
+        ``split_error`` (for ``method="even"``: the split rule's measured error against
+        SIPRI's per-year figures, :data:`arms.io.convert.SPLIT_ERROR`; else None),
+        ``missing_flags`` and ``estimated_lower_bound`` (the file lacks estimate flags other
+        exports carry, so ``estimated_share`` is a lower bound).
 
     Raises
     ------
@@ -91,8 +133,8 @@ def supplier_shares(frame: pd.DataFrame, recipient: str, *, start: int, end: int
     >>> s.attrs["method"], s.attrs["total_tiv"]
     ('sipri', 100.0)
     """
-    full = frame
-    check_kind(full, "deliveries", func="supplier_shares")
+    check_kind(frame, "deliveries", func="supplier_shares")
+    full, choice = _read(frame, local_production, zero, estimated)
     d = select_deliveries(full, func="supplier_shares", recipient=recipient, start=start, end=end)
     g = sum_tiv(d, {"supplier": group_labels(d, "supplier")})
     total = float(g["tiv"].sum())
@@ -105,17 +147,19 @@ def supplier_shares(frame: pd.DataFrame, recipient: str, *, start: int, end: int
     out = _sort_desc(out, "supplier")[
         ["supplier", "tiv", "share", "tiv_estimated", "estimated_share"]
     ]
-    estimated = float(g["tiv_estimated"].sum())
+    tiv_estimated = float(g["tiv_estimated"].sum())
+    method = allocation_method(d) if len(d) else allocation_method(full)
     out.attrs = {
-        "method": allocation_method(d) if len(d) else allocation_method(full),
+        "method": method,
         "recipient": display_name(full, "recipient", recipient),
         "start": start,
         "end": end,
         "total_tiv": total,
-        "tiv_estimated": estimated,
-        "estimated_share": estimated / total * 100 if total > 0 else None,
+        "tiv_estimated": tiv_estimated,
+        "estimated_share": tiv_estimated / total * 100 if total > 0 else None,
         "source": source_of(frame),
         "supplier_scope": supplier_scope(frame),
+        **_notes(frame, method, choice),
     }
     return out
 
@@ -127,6 +171,9 @@ def period_table(
     supplier: Names = None,
     by: str = "supplier",
     periods=None,
+    local_production: bool = True,
+    zero: float = 0.0,
+    estimated: bool = True,
 ) -> pd.DataFrame:
     """Return delivered TIV per period and group, with each group's share of the period.
 
@@ -143,13 +190,17 @@ def period_table(
         :func:`five_year_periods`); an int for periods of that length; a list of labels
         (``"2016-20"``), ``(start, end)`` or ``(label, start, end)`` tuples; or a frame
         from :func:`five_year_periods`. Periods may overlap.
+    local_production, zero, estimated : optional
+        SIPRI's conventions as switches, as for :func:`supplier_shares`.
 
     Returns
     -------
     pandas.DataFrame
         Long, one row per period and group with a delivery in it, largest first within each
         period: ``period``, ``start``, ``end``, ``<by>``, ``tiv``, ``share`` (percent of the
-        period's total in the selection), ``tiv_estimated``.
+        period's total in the selection), ``tiv_estimated``. ``attrs``: ``source``,
+        ``method``, ``periods``, ``supplier_scope``, ``conventions``, ``split_error``,
+        ``missing_flags``, ``estimated_lower_bound`` (as for :func:`supplier_shares`).
 
     Examples
     --------
@@ -165,9 +216,9 @@ def period_table(
     1  2011-15   Israel  10.0   25.0
     2  2016-20   Israel  50.0  100.0
     """
-    full = frame
-    check_kind(full, "deliveries", func="period_table")
-    spans = resolve_periods(periods, full)
+    check_kind(frame, "deliveries", func="period_table")
+    spans = resolve_periods(periods, frame)
+    full, choice = _read(frame, local_production, zero, estimated)
     d = select_deliveries(full, func="period_table", recipient=recipient, supplier=supplier)
     labels = group_labels(d, by)
     parts = []
@@ -191,17 +242,25 @@ def period_table(
         out = pd.concat(parts, ignore_index=True)[columns].astype(dtypes)
     else:
         out = pd.DataFrame({c: pd.Series(dtype=t) for c, t in dtypes.items()})
+    method = allocation_method(d)
     out.attrs = {
         "source": source_of(frame),
-        "method": allocation_method(d),
+        "method": method,
         "periods": spans,
         "supplier_scope": supplier_scope(frame),
+        **_notes(frame, method, choice),
     }
     return out
 
 
 def leading_supplier(
-    frame: pd.DataFrame, recipient: Names = None, *, periods=None
+    frame: pd.DataFrame,
+    recipient: Names = None,
+    *,
+    periods=None,
+    local_production: bool = True,
+    zero: float = 0.0,
+    estimated: bool = True,
 ) -> pd.DataFrame:
     """Return the largest supplier in each period.
 
@@ -213,6 +272,8 @@ def leading_supplier(
         The importing party (all recipients together when omitted).
     periods : optional
         As for :func:`period_table`.
+    local_production, zero, estimated : optional
+        SIPRI's conventions as switches, as for :func:`supplier_shares`.
 
     Returns
     -------
@@ -234,7 +295,14 @@ def leading_supplier(
     0  2011-15   Russia  30.0   75.0
     1  2016-20   Israel  50.0  100.0
     """
-    table = period_table(frame, recipient=recipient, periods=periods)
+    table = period_table(
+        frame,
+        recipient=recipient,
+        periods=periods,
+        local_production=local_production,
+        zero=zero,
+        estimated=estimated,
+    )
     rows = []
     for label, _s, _e in table.attrs["periods"]:
         part = table.loc[table["period"] == label]
@@ -246,7 +314,12 @@ def leading_supplier(
     out = pd.DataFrame(rows, columns=["period", "supplier", "tiv", "share"]).astype(
         {"period": "string", "supplier": "string", "tiv": "Float64", "share": "Float64"}
     )
-    out.attrs = {"source": source_of(frame), "supplier_scope": table.attrs["supplier_scope"]}
+    out.attrs = {
+        "source": source_of(frame),
+        "supplier_scope": table.attrs["supplier_scope"],
+        "conventions": table.attrs["conventions"],
+        "split_error": table.attrs["split_error"],
+    }
     return out
 
 

@@ -12,7 +12,18 @@ import os
 import sys
 
 from arms import __version__
-from arms.cli import cite, deals, explore, export_network, extract, fetch, inspect, report, shares
+from arms.cli import (
+    cite,
+    deals,
+    diff,
+    explore,
+    export_network,
+    extract,
+    fetch,
+    inspect,
+    report,
+    shares,
+)
 from arms.cli.output import emit
 from arms.errors import ArmsError
 
@@ -20,7 +31,7 @@ __all__ = ["main", "emit"]
 
 # Each adds one sub-command whose parser has ``func`` set to a callable taking the parsed
 # args and returning an exit code.
-_COMMANDS = (inspect, deals, shares, extract, report, fetch, export_network, explore, cite)
+_COMMANDS = (inspect, deals, shares, diff, extract, report, fetch, export_network, explore, cite)
 
 
 def build_parser() -> argparse.ArgumentParser:

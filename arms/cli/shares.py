@@ -62,8 +62,9 @@ def shares_payload(shares) -> dict:
         ``shares``: ``{supplier, tiv, share}`` records, share in percent, largest first, and
         ``supplier_scope``: ``None``, or the suppliers the file is limited to (``"China"``
         for a "from China to All countries" export), in which case the shares are of those
-        suppliers' deliveries, not of all the recipient's imports. Figures are rounded to two
-        decimals.
+        suppliers' deliveries, not of all the recipient's imports; ``split_error`` (for a
+        split register: the split's measured error against SIPRI's per-year figures, else
+        ``None``) and ``estimated_lower_bound``. Figures are rounded to two decimals.
 
     Examples
     --------
@@ -94,6 +95,8 @@ def shares_payload(shares) -> dict:
             for r in shares.itertuples(index=False)
         ],
         "supplier_scope": attrs.get("supplier_scope"),
+        "split_error": attrs.get("split_error"),
+        "estimated_lower_bound": attrs.get("estimated_lower_bound", False),
     }
 
 
@@ -143,7 +146,16 @@ def _print(payload: dict) -> None:
         print(f"{s['supplier']:<{width}}  {s['tiv']:>9,.1f}  {share:>6}")
     notes = []
     if payload["estimated_share"] is not None:
-        notes.append(f"{payload['estimated_share']:.0f}% of the TIV rests on SIPRI estimates")
+        bound = "at least " if payload.get("estimated_lower_bound") else ""
+        notes.append(
+            f"{bound}{payload['estimated_share']:.0f}% of the TIV rests on SIPRI estimates"
+        )
+    err = payload.get("split_error")
+    if err:
+        notes.append(
+            f"yearly figures from a split register are off by about {err['recipient_year']:.0%} "
+            f"per recipient-year ({err['five_year']:.0%} per five years) against SIPRI's own"
+        )
     generated = generated_date(payload["generated"])
     if generated:
         notes.append(f"data generated {generated}")

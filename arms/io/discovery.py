@@ -69,6 +69,7 @@ def _classify(path: str, _stamp: tuple[int, int]) -> dict | None:
         role = role if role in ("imports", "exports") else "table"
         suppliers = recipients = exporter = None
         records = int(frame["entity"].nunique())
+        years = frame["year"] if "year" in frame else pd.Series([], dtype="Int64")
     else:
         suppliers = int(frame["supplier"].nunique())
         recipients = int(frame["recipient"].nunique())
@@ -77,6 +78,10 @@ def _classify(path: str, _stamp: tuple[int, int]) -> dict | None:
         role = f"supplier_{base}" if single else base
         exporter = str(frame["supplier"].dropna().iloc[0]) if single else None
         records = len(frame)
+        years = frame["year"] if info.kind == "deliveries" else frame["last_delivery_year"]
+        if info.kind == "deals":
+            years = pd.concat([frame["first_delivery_year"], years])
+    years = pd.to_numeric(pd.Series(years), errors="coerce").dropna()
     generated = info.metadata.get("generated")
     return {
         "name": Path(path).name,
@@ -89,6 +94,8 @@ def _classify(path: str, _stamp: tuple[int, int]) -> dict | None:
         "suppliers": suppliers,
         "recipients": recipients,
         "exporter": exporter,
+        "first_year": int(years.min()) if len(years) else None,
+        "last_year": int(years.max()) if len(years) else None,
         "sha256": info.sha256[:12],
         "path": str(path),
     }
@@ -121,7 +128,8 @@ def describe(
         ``generated`` (the date SIPRI generated the data, ISO), ``records`` (deals, deal-year
         rows, or a table's entity rows), ``suppliers``, ``recipients`` (distinct parties;
         ``<NA>`` for tables), ``exporter`` (the one supplier of a ``supplier_*`` file),
-        ``sha256`` (first 12 hex digits) and ``path``; ordered by role, newest release first.
+        ``first_year`` and ``last_year`` (the delivery years it covers), ``sha256`` (first 12
+        hex digits) and ``path``; ordered by role, newest release first.
 
     Examples
     --------
@@ -157,6 +165,8 @@ def describe(
         "suppliers",
         "recipients",
         "exporter",
+        "first_year",
+        "last_year",
         "sha256",
         "path",
     ]
@@ -180,6 +190,8 @@ def describe(
             "suppliers": "Int64",
             "recipients": "Int64",
             "exporter": "string",
+            "first_year": "Int64",
+            "last_year": "Int64",
             "sha256": "string",
             "path": "string",
         }
@@ -245,11 +257,15 @@ def supplier_file(
     data_dir: str | os.PathLike | None = None,
     *,
     data: str | os.PathLike | None = None,
+    start: int | None = None,
+    end: int | None = None,
 ) -> Path | None:
-    """Return a register (or deliveries file) of one supplier's exports, if the folder has one.
+    """Return a file of one supplier's exports, SIPRI's per-year figures first.
 
     Such a file lists all of the supplier's customers, which is what ranking a recipient
-    among them (:func:`arms.analysis.customer_rank`) needs.
+    among them (:func:`arms.analysis.customer_rank`) needs. A deliveries file (SIPRI's own
+    per-year figures) is preferred whenever its delivery years cover ``start``-``end``; else
+    a register (split over its delivery years by the package), else any deliveries file.
 
     Parameters
     ----------
@@ -260,11 +276,14 @@ def supplier_file(
         The folder; :data:`arms.paths.SIPRI_DIR` by default.
     data : str or os.PathLike, optional
         A user's file considered as well (it wins when it qualifies).
+    start, end : int, optional
+        The years of the question; a deliveries file must cover them to be preferred.
 
     Returns
     -------
     pathlib.Path or None
-        The newest such file; None when there is none.
+        The best such file (per-year figures that cover the years, then the newest
+        register); None when there is none.
 
     Examples
     --------
@@ -275,10 +294,18 @@ def supplier_file(
     found = describe(data_dir, data=data)
     found = found.loc[found["role"].isin(["supplier_register", "supplier_deliveries"])]
     want = party_key(supplier)
-    for exporter, path in zip(found["exporter"], found["path"], strict=True):
-        if exporter is not pd.NA and party_key(str(exporter)) == want:
-            return Path(str(path))
-    return None
+    found = found.loc[[e is not pd.NA and party_key(str(e)) == want for e in found["exporter"]]]
+    if found.empty:
+        return None
+    per_year = found["role"] == "supplier_deliveries"
+    covers = per_year.copy()
+    if start is not None:
+        covers &= found["first_year"].fillna(10**4) <= start
+    if end is not None:
+        covers &= found["last_year"].fillna(-1) >= end
+    rank = (~covers).astype(int) * 2 + (per_year & ~covers).astype(int)
+    best = found.assign(_rank=rank.to_numpy()).sort_values("_rank", kind="stable")
+    return Path(str(best["path"].iloc[0]))
 
 
 def _existing(data: str | os.PathLike) -> Path:

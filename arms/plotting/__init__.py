@@ -25,7 +25,7 @@ The drawn artists carry ``gid`` strings (``"Israel|2016"``, ``"Israel|2016|estim
 Modules: :mod:`~arms.plotting.colours`, :mod:`~arms.plotting.style`,
 :mod:`~arms.plotting.notes` (source note, saving), :mod:`~arms.plotting.parts` (shared drawing
 steps) and one module per chart family: ``yearly``, ``shares``, ``timeline``, ``matrix``,
-``comparison``, ``flows``, ``maps`` (on the Natural Earth shapes of
+``comparison``, ``flows``, ``revisions``, ``maps`` (on the Natural Earth shapes of
 :mod:`~arms.plotting.shapes`).
 """
 
@@ -37,6 +37,7 @@ from arms.plotting.flows import plot_flows
 from arms.plotting.maps import plot_flow_map, plot_partner_map
 from arms.plotting.matrix import plot_category_matrix
 from arms.plotting.notes import add_source_note, save_figure, source_note
+from arms.plotting.revisions import plot_revisions
 from arms.plotting.shares import plot_period_shares
 from arms.plotting.style import HOUSE_STYLE, house_style
 from arms.plotting.timeline import plot_deal_timeline
@@ -59,6 +60,7 @@ __all__ = [
     "plot_partner_map",
     "plot_period_shares",
     "plot_recipient_comparison",
+    "plot_revisions",
     "plot_supplier_to_both_sides",
     "plot_yearly_by_supplier",
     "save_figure",

@@ -36,6 +36,12 @@ extract "$SRC/deliveries-newportal-lucacasu-1.csv" \
     -o "$OUT/deliveries-azerbaijan-armenia-2025-01-03.csv" \
     --recipient Azerbaijan --recipient Armenia
 
+# V2 deliveries register, 3 Jan 2025: the per-year deliveries with Israel as supplier
+# (SIPRI's own per-year figures for Israel's customers, preferred to the register split)
+extract "$SRC/deliveries-newportal-lucacasu-1.csv" \
+    -o "$OUT/deliveries-israel-exports-2025-01-03.csv" \
+    --supplier Israel
+
 # V3 importer table, 13 Oct 2024: Azerbaijan, Armenia and the "Total world import" row
 extract "$SRC/tivvalues-newportal-import-MJHofmann-1.csv" \
     -o "$OUT/tiv-imports-2024-10-13.csv" \

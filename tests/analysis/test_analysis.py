@@ -185,10 +185,10 @@ def test_a_register_must_be_split_explicitly():
         lambda f: A.supplier_shares(f, "Armenia", start=2019, end=2019),
         lambda f: A.yearly_series(f),
         lambda f: A.deal_timelines(f),
-        lambda f: A.release_diff(f, f),
     ):
         with pytest.raises(ValueError, match="split_deals"):
             call(deals)
+    assert A.release_diff(deals, deals).empty  # deal by deal: registers need no split
     split = readers.split_deals(deals)
     assert A.supplier_shares(split, "Armenia", start=2019, end=2019)["tiv"].tolist() == [4.0]
     A.require(deals, recipients=["Armenia"], suppliers=["Russia"])  # names only: no split
@@ -532,7 +532,7 @@ def test_release_diff_by_id():
     new = deliveries(
         [
             row(1, "Israel", "Azerbaijan", 2016, 10.0),
-            row(2, "Israel", "Azerbaijan", 2018, 5.0),
+            row(2, "Israel", "Azerbaijan", 2018, 5.0, order_year=2016),
             row(4, "Israel", "Azerbaijan", 2019, 7.0),
         ]
     )
@@ -546,9 +546,11 @@ def test_release_diff_by_id():
     assert (changed["years_old"], changed["years_new"], changed["changed"]) == (
         "2017",
         "2018",
-        "years",
+        "delivery_years",
     )
-    assert d.attrs["counts"] == {"added": 1, "removed": 1, "changed": 1}
+    assert changed["changes"] == {"delivery_years": ["2017", "2018"]}
+    assert changed["matched_by"] == "id"
+    assert d.attrs["counts"] == {"added": 1, "removed": 1, "changed": 1, "unchanged": 1}
 
 
 def test_release_diff_without_ids_matches_designations_loosely():
@@ -593,7 +595,8 @@ def test_release_diff_without_ids_matches_designations_loosely():
     )
     d = A.release_diff(old, new)
     assert d["change"].tolist() == ["changed"]
-    assert d.iloc[0]["changed"] == "units; years; tiv"
+    assert d.iloc[0]["changed"] == "number_delivered; delivery_years; tiv_delivered"
+    assert d.iloc[0]["matched_by"] == "fields"
     assert d.iloc[0]["tiv_change"] == pytest.approx(2.4)
     assert A.release_diff(old, old).empty
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from arms.cli import main
-from arms.paths import SHARED_SIPRI_DIR
+from arms.paths import SHARED_SIPRI_DIR, SIPRI_DIR
 
 # A made-up deliveries export in SIPRI's V2 layout (values invented for the test).
 PREAMBLE = "\n".join(
@@ -180,3 +180,16 @@ def test_help_states_each_default_once(capsys):
     out = capsys.readouterr().out
     assert "(default: the file's first)" in out
     assert "(default: None)" not in out and "(default: False)" not in out
+
+
+def test_a_split_register_states_the_split_error(capsys):
+    path = SIPRI_DIR / "tradereg-azerbaijan-armenia-2024-10-13.csv"
+    if not path.exists():
+        pytest.skip("no bundled extract")
+    assert main(["shares", str(path), "--recipient", "Azerbaijan", "--from", "2016",
+                 "--to", "2020", "--json"]) == 0  # fmt: skip
+    out = json.loads(capsys.readouterr().out)
+    assert out["method"] == "even"
+    assert 0 < out["split_error"]["recipient_year"] < 1
+    assert main(["shares", str(path), "--recipient", "Azerbaijan"]) == 0
+    assert "split register are off by about" in capsys.readouterr().out

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +13,7 @@ from pandas.testing import assert_frame_equal
 
 import arms
 from arms.frames import group_deliveries, split_deals
+from arms.io.convert import SPLIT_ERROR
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "readers"
 SHARED = arms.paths.SHARED_SIPRI_DIR
@@ -48,3 +53,41 @@ def test_register_split_and_grouped_back_without_deal_ids():
     delivered = deals.loc[deals["delivery_years"].notna()].reset_index(drop=True)
     cols = ["designation", "number_delivered", "tiv_delivered", "delivery_years", "source_line"]
     assert_frame_equal(again[cols], delivered[cols])
+
+
+def test_split_rules_keep_the_totals():
+    deals = arms.load(arms.paths.SIPRI_DIR / "tradereg-azerbaijan-armenia-2024-10-13.csv")
+    for rule in ("even", "units"):
+        split = split_deals(deals, rule=rule)
+        assert float(split["tiv"].sum()) == pytest.approx(float(deals["tiv_delivered"].sum()))
+    even = split_deals(deals)
+    multi = even.groupby("source_line")["tiv"].agg(["min", "max", "size"])
+    multi = multi.loc[multi["size"] > 1]
+    # an even split: a deal's years differ by at most the leftover cent
+    assert ((multi["max"] - multi["min"]) <= 0.010001).all()
+    with pytest.raises(ValueError, match="rule"):
+        split_deals(deals, rule="latest")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (SHARED / "tradereg-newportal-MJHofmann-1.csv").exists()
+    or not (SHARED / "deliveries-newportal-lucacasu-1.csv").exists(),
+    reason="needs the Oct 2024 register and the Jan 2025 deliveries export",
+)
+def test_the_default_rule_has_the_smaller_measured_error():
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, str(root / "benchmarks" / "bench_split.py"), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    result = json.loads(out.stdout)["all"]
+    assert result["best"] == SPLIT_ERROR["rule"] == "even"
+    measured = result["rules"]["even"]
+    # the figures printed in split_deals' docstring and SPLIT_ERROR are the measured ones
+    assert measured["recipient_year"] == pytest.approx(SPLIT_ERROR["recipient_year"], abs=5e-4)
+    assert measured["recipient_period"] == pytest.approx(SPLIT_ERROR["five_year"], abs=5e-4)
+    assert f"{measured['recipient_year']:.1%}" in split_deals.__doc__

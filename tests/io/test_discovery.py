@@ -85,6 +85,10 @@ def test_choose_rejects_the_wrong_kind_and_missing_files(folder, tmp_path_factor
 @pytest.mark.skipif(not SIPRI_DIR.is_dir(), reason="no bundled extract")
 def test_bundled_extract_has_every_role():
     files = bundle.bundled_files()
-    assert {"register", "deliveries", "imports", "exports", "supplier_register"} <= set(files)
-    assert bundle.supplier_file("Israel") == files["supplier_register"]
+    roles = {"register", "deliveries", "imports", "exports", "supplier_register"}
+    assert roles | {"supplier_deliveries"} <= set(files)
+    # SIPRI's per-year figures win where they cover the years; else the register
+    assert bundle.supplier_file("Israel") == files["supplier_deliveries"]
+    assert bundle.supplier_file("Israel", start=2016, end=2020) == files["supplier_deliveries"]
+    assert bundle.supplier_file("Israel", start=1991, end=1995) == files["supplier_register"]
     assert bundle.supplier_file("Narnia") is None
