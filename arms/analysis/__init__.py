@@ -15,10 +15,13 @@ from arms.analysis.events import Event, events_frame
 from arms.analysis.flows import category_matrix, flows
 from arms.analysis.periods import (
     five_year_periods,
+    last_complete_year,
+    latest_window,
     overtake,
     parse_period,
     period_containing,
     period_label,
+    sipri_windows,
     window,
 )
 from arms.analysis.quality import reconcile
@@ -69,6 +72,8 @@ __all__ = [
     "events_frame",
     "find_deals",
     "five_year_periods",
+    "last_complete_year",
+    "latest_window",
     "flows",
     "fold_text",
     "leading_supplier",
@@ -88,6 +93,7 @@ __all__ = [
     "supplier_shares",
     "supplier_to_recipients",
     "text_mask",
+    "sipri_windows",
     "window",
     "yearly_series",
 ]

@@ -299,3 +299,53 @@ def test_sheet_prefix_not_repeated(tmp_path, monkeypatch):
     ]
     assert not any("Azerbaijan Azerbaijan" in n or "Armenia Armenia" in n for n in names)
     assert tables["Armenia Imports"]["x"].tolist() == [1]
+
+
+# ------------------------------------------------------------------ data scope, --pages, stale
+
+
+def test_select_pages_by_number_stem_or_name(tmp_path):
+    notebooks = report.find_notebooks([write_notebooks(tmp_path / "nbs")])
+    assert [p.stem for p in report.select_pages(notebooks, ["1", "profile"])] == [
+        "01-good",
+        TEMPLATE,
+    ]
+    assert report.select_pages(notebooks, None) == notebooks
+    with pytest.raises(ArmsError, match="no notebook matches --pages 'nothing'; there are: 01"):
+        report.select_pages(notebooks, ["nothing"])
+
+
+@pytest.mark.slow
+def test_given_files_only_and_stale_pages_removed(tmp_path):
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    params = new_code_cell(
+        "DATA_DIR = None\nDATA = None\nRECIPIENTS = ['Default']", metadata={"tags": ["parameters"]}
+    )
+    body = new_code_cell(
+        "from arms.io import discovery\n"
+        "print('FILES', sorted(discovery.describe(DATA_DIR)['name']))\n"
+        "print('DATA', Path(DATA).name)\n"
+        "print('RECIPIENTS', RECIPIENTS)"
+    )
+    nb = new_notebook(cells=[new_code_cell("from pathlib import Path"), params, body])
+    (folder / "01-files.ipynb").write_text(nbformat_text(nb), encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "07-old-page.html").write_text("stale")
+    (out / "notes.txt").write_text("the user's own file")
+    result = report.build_report([folder], out, data=DATA_FILE, recipients=["Georgia"])
+    html = text(result.pages[0].html)
+    assert f"FILES [&#x27;{DATA_FILE.name}&#x27;]" in html or f"FILES ['{DATA_FILE.name}']" in html
+    assert "RECIPIENTS [&#x27;Georgia&#x27;]" in html or "RECIPIENTS ['Georgia']" in html
+    assert str(DATA_FILE.parent) not in html and str(DATA_FILE.parent) not in text(result.index)
+    assert not (out / "07-old-page.html").exists() and (out / "notes.txt").exists()
+    assert sorted(p.name for p in out.glob("*.html")) == ["01-files.html", "index.html"]
+
+
+def nbformat_text(nb) -> str:
+    import nbformat
+
+    return nbformat.writes(nb)
