@@ -203,11 +203,13 @@ def period_table(
         out = pd.concat(parts, ignore_index=True)[columns].astype(dtypes)
     else:
         out = pd.DataFrame({c: pd.Series(dtype=t) for c, t in dtypes.items()})
+    one = names_list(recipient) or []
     out.attrs = {
         "source": source_of(frame),
         "method": allocation_method(d),
         "periods": spans,
         "supplier_scope": supplier_scope(frame),
+        "recipient": display_name(full, "recipient", one[0]) if len(one) == 1 else None,
     }
     return out
 

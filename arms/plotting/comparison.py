@@ -20,6 +20,7 @@ from arms.plotting.parts import (
     numeric,
     require_columns,
     single_value,
+    with_years,
     year_axis,
 )
 from arms.plotting.style import house_style
@@ -96,7 +97,7 @@ def plot_recipient_comparison(
         ax.set_ylabel(TIV_LABEL)
         ax.set_ylim(0, max(float(table.to_numpy().max()) if table.size else 0.0, 1.0) * 1.22)
         legend(ax, colour_handles(recipients, pal), estimated=hatched, loc="upper left")
-        ax.set_title(title or "Arms imports: " + " vs ".join(recipients))
+        ax.set_title(with_years(title or "Arms imports: " + " vs ".join(recipients), comparison))
         add_source_note(ax, generated_for(comparison, generated))
     return ax
 
@@ -161,7 +162,7 @@ def plot_supplier_to_both_sides(
     ...     "Armenia", "Azerbaijan"], "tiv": [600.0, 20.0, 700.0]})
     >>> ax = plot_supplier_to_both_sides(y, supplier="Russia", generated="13 Apr 2024")
     >>> ax.get_title()
-    "Russia's arms deliveries to Azerbaijan and Armenia"
+    "Russia's arms deliveries to Azerbaijan and Armenia, 2013-14"
     >>> matplotlib.pyplot.close(ax.figure)
     """
     require_columns(yearly, ["year", "recipient", "tiv"], "yearly")
@@ -189,6 +190,6 @@ def plot_supplier_to_both_sides(
         draw_events(ax, events)
         legend(ax, colour_handles(recipients, pal), estimated=hatched)
         who = f"{supplier}'s arms deliveries" if supplier else "Arms deliveries"
-        ax.set_title(title or f"{who} to " + " and ".join(recipients))
+        ax.set_title(with_years(title or f"{who} to " + " and ".join(recipients), yearly))
         add_source_note(ax, generated_for(yearly, generated))
     return ax

@@ -56,7 +56,7 @@ def test_supplier_to_both_sides():
         )
     )
     ax = P.plot_supplier_to_both_sides(yearly, events=EVENTS)
-    assert ax.get_title() == "Russia's arms deliveries to Azerbaijan and Armenia"
+    assert ax.get_title() == "Russia's arms deliveries to Azerbaijan and Armenia, 2013-19"
     drawn = bars(ax)
     # every year in the range gets a slot for each side (zero-height where nothing came)
     assert len([g for g in drawn if g.startswith("Armenia|") and "estimated" not in g]) == 7
