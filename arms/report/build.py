@@ -251,6 +251,11 @@ def workbook_tables(pages: Sequence[PageResult]) -> dict[str, Any]:
                 log.warning("could not read table %s of %s: %s", path.name, page.name, exc)
                 continue
             loaded.append((page, str(item["name"]), item["table"]))
+    distinct = []  # the same table collected by two pages (a profile and a case-study page)
+    for page, name, table in loaded:
+        if not any(name == n and _same(table, t) for _, n, t in distinct):
+            distinct.append((page, name, table))
+    loaded = distinct
     counts = Counter(name for _, name, _ in loaded)
     tables: dict[str, Any] = {}
     for page, name, table in loaded:
@@ -268,6 +273,13 @@ def workbook_tables(pages: Sequence[PageResult]) -> dict[str, Any]:
 
 
 _NON_WORD = re.compile(r"[^\w]+")
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return bool(a.equals(b))
+    except Exception:
+        return False
 
 
 def _contains_words(text: str, words: str) -> bool:
@@ -619,6 +631,6 @@ def _write_workbook(result: ReportResult) -> None:
     if not tables:
         return
     try:
-        result.workbook = to_excel(tables, result.out / WORKBOOK_NAME)
+        result.workbook = to_excel(tables, result.out / WORKBOOK_NAME, readable=True)
     except Exception as exc:
         result.problems.append(f"{WORKBOOK_NAME} was not written: {exc}")

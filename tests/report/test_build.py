@@ -113,11 +113,13 @@ def test_workbook_has_every_table(built):
     sheets = openpyxl.load_workbook(result.workbook, read_only=True).sheetnames
     # Same table name on two template pages: qualified by the recipient.
     assert sheets == ["README", "Shares", "Azerbaijan Imports", "Armenia Imports"]
-    shares = pd.read_excel(result.workbook, sheet_name="Shares")
-    assert shares.to_dict("list") == {"supplier": ["Israel", "Russia"], "share": [69.2, 17.0]}
-    assert pd.read_excel(result.workbook, sheet_name="Armenia Imports")["recipient"].tolist() == [
-        "Armenia"
-    ]
+    # for handing on: the title and a source line above headers in words with units
+    shares = pd.read_excel(result.workbook, sheet_name="Shares", header=2)
+    assert shares.to_dict("list") == {"supplier": ["Israel", "Russia"], "share (%)": [69.2, 17.0]}
+    top = pd.read_excel(result.workbook, sheet_name="Shares", header=None, nrows=2)[0].tolist()
+    assert top[0] == "Shares" and top[1].startswith("Source: SIPRI Arms Transfers Database")
+    imports = pd.read_excel(result.workbook, sheet_name="Armenia Imports", header=2)
+    assert imports["recipient"].tolist() == ["Armenia"]
     assert 'href="arms-tables.xlsx"' in text(result.index)
 
 
