@@ -277,7 +277,7 @@ def test_sheet_prefix_not_repeated(tmp_path, monkeypatch):
         folder = tmp_path / stem / (recipient or "")
         monkeypatch.setenv(ENV_TABLES, str(folder))  # as the build sets it for a kernel
         for i, name in enumerate(names):
-            report.collect_table(pd.DataFrame({"x": [i]}), name)
+            report.collect_table(pd.DataFrame({"x": [f"{stem} {recipient} {i}"]}), name)
         page = report.PageResult(Path(f"{stem}.ipynb"), stem, stem, recipient, html=folder)
         page.tables = sorted(folder.glob("*.pkl"))
         return page
@@ -300,7 +300,20 @@ def test_sheet_prefix_not_repeated(tmp_path, monkeypatch):
         "Georgia Imports",
     ]
     assert not any("Azerbaijan Azerbaijan" in n or "Armenia Armenia" in n for n in names)
-    assert tables["Armenia Imports"]["x"].tolist() == [1]
+    assert tables["Armenia Imports"]["x"].tolist() == ["05-profile Armenia 1"]
+
+
+def test_same_table_of_two_pages_is_one_sheet(tmp_path, monkeypatch):
+    def fake_page(stem, recipient):
+        folder = tmp_path / stem / (recipient or "")
+        monkeypatch.setenv(ENV_TABLES, str(folder))
+        report.collect_table(pd.DataFrame({"tiv": [1.5]}), "Azerbaijan suppliers by period")
+        page = report.PageResult(Path(f"{stem}.ipynb"), stem, stem, recipient, html=folder)
+        page.tables = sorted(folder.glob("*.pkl"))
+        return page
+
+    pages = [fake_page("02-azerbaijan", None), fake_page("05-profile", "Azerbaijan")]
+    assert list(report.workbook_tables(pages)) == ["Azerbaijan suppliers by period"]
 
 
 # ------------------------------------------------------------------ data scope, --pages, stale
