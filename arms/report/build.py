@@ -512,6 +512,8 @@ def _plan(
     template = found.template_notebook if template is None else template
     recipients = list(found.recipients if not recipients else recipients)
     check_recipients(recipients)
+    # one spelling on every page and in the index ("Turkey" is shown as Turkiye)
+    recipients = list(dict.fromkeys(entities.canonical_name(str(r)) for r in recipients))
     if template is not None and not recipients and template in {p.stem for p in notebooks}:
         raise ArmsError(
             f"the recipient template {template}.ipynb needs recipients: pass them "

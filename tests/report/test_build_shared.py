@@ -26,9 +26,12 @@ def _full_files(folder):
 
 
 def _top_recipients(path, n=3) -> list[str]:
+    """The file's largest recipients by TIV, then by deliveries (a file may have no TIV)."""
     d = arms.load(path, kind="deliveries")
-    tiv = d.groupby("recipient")["tiv"].sum().sort_values(ascending=False)
-    return [str(r) for r in tiv.index if r not in CASE_STUDY and tiv[r] > 0][:n]
+    d = d.assign(tiv=d["tiv"].astype("Float64").fillna(0))
+    top = d.groupby("recipient").agg(tiv=("tiv", "sum"), rows=("tiv", "size"))
+    top = top.sort_values(["tiv", "rows"], ascending=False)
+    return [str(r) for r in top.index if r not in CASE_STUDY][:n]
 
 
 def _pytest_files():
@@ -62,7 +65,10 @@ def test_report_from_a_full_file(shared_sipri, tmp_path, name):
         assert "No description has been provided" not in text, slug
         assert "&lt;NA&gt;" not in text, slug
     for page in result.pages:
-        if page.status != "ok":
+        if page.status == "not applicable":  # e.g. a file without TIV: the page says why
+            assert "needs" in page.not_applicable and "Not applicable" in html[page.slug]
+            continue
+        if page.recipient is None:
             continue
         assert page.figures, page.slug
         for png in page.figures:
