@@ -92,7 +92,12 @@ def plot_recipient_comparison(
         if len(recipients) == 2:
             _ratio_labels(ax, table, *recipients)
         ax.set_xticks(np.arange(len(table)), list(table.index))
-        key = f"; ratio = {recipients[0]} / {recipients[1]}" if len(recipients) == 2 else ""
+        key = (
+            f"; ratio = {recipients[0]} / {recipients[1]} (where both exceed "
+            f"{RATIO_MIN_TIV:.0f} TIV)"
+            if len(recipients) == 2
+            else ""
+        )
         ax.set_xlabel(f"Period (deliveries){key}")
         ax.set_ylabel(TIV_LABEL)
         ax.set_ylim(0, max(float(table.to_numpy().max()) if table.size else 0.0, 1.0) * 1.22)
@@ -102,10 +107,18 @@ def plot_recipient_comparison(
     return ax
 
 
+#: A ratio is written only where both sides received at least this TIV (millions).
+RATIO_MIN_TIV = 50.0
+
+
 def _ratio_labels(ax: Axes, table: pd.DataFrame, a: str, b: str) -> None:
-    """Write ``a / b`` above each period's group (where ``b`` received anything)."""
+    """Write ``a / b`` above each period's group, where both totals can carry a ratio.
+
+    A ratio of small totals (17.5 TIV) swings with one deal, and one of nothing is no
+    ratio: there the bars' own TIV labels say it.
+    """
     for x, (_, row) in enumerate(table.iterrows()):
-        if row[b] > 0:
+        if min(row[a], row[b]) >= RATIO_MIN_TIV:
             ax.annotate(
                 f"{row[a] / row[b]:.1f}×",
                 (x, row.max()),
