@@ -319,7 +319,9 @@ def compare_tiv(a: str, a_tiv: Any, b: str, b_tiv: Any, *, min_tiv: float = 50.0
     Examples
     --------
     >>> compare_tiv("Azerbaijan", 1234.0, "Armenia", 300.0)
-    '4.1 times as much (Azerbaijan 1,234 TIV, Armenia 300 TIV)'
+    'Azerbaijan received 4.1 times as much as Armenia (Azerbaijan 1,234 TIV, Armenia 300 TIV)'
+    >>> compare_tiv("Azerbaijan", 169.0, "Armenia", 356.0)
+    'Armenia received 2.1 times as much as Azerbaijan (Azerbaijan 169 TIV, Armenia 356 TIV)'
     >>> compare_tiv("Azerbaijan", 1827.0, "Armenia", 17.5)
     'Azerbaijan 1,827 TIV, Armenia 17.5 TIV'
     """
@@ -327,7 +329,8 @@ def compare_tiv(a: str, a_tiv: Any, b: str, b_tiv: Any, *, min_tiv: float = 50.0
     both = f"{a} {fmt_tiv(x)}, {b} {fmt_tiv(y)}"
     if min(x, y) < min_tiv:
         return both
-    return f"{times(x / y)} as much ({both})"
+    (big, hi), (small, lo) = sorted(((a, x), (b, y)), key=lambda p: -p[1])
+    return f"{big} received {times(hi / lo)} as much as {small} ({both})"
 
 
 #: Column headings for readers (tables on the pages and in the workbook), with their units.
