@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from arms.text import CITATION, TIV_CAVEAT
+from arms.text import CITATION, TIV_CAVEAT, column_label, generated_date
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,7 @@ TIV_FORMAT = "0.00"
 #: Number format of ``share*`` columns (percent numbers stored as given).
 SHARE_FORMAT = '0.0"%"'
 _DATE_FORMAT = "yyyy-mm-dd"
+_FLOAT_FORMAT = "#,##0.0"
 _DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 
 # The README sheet shows the source and its address on rows of their own: both come from the
@@ -83,6 +84,7 @@ def to_excel(
     *,
     generated: object = None,
     source_files: Iterable[str | os.PathLike] | None = None,
+    readable: bool = False,
 ) -> Path:
     r"""Write ``tables`` to a multi-sheet workbook with a README sheet first; return the path.
 
@@ -103,6 +105,11 @@ def to_excel(
     source_files : iterable of str or path, optional
         The SIPRI files the tables were made from, listed in the README by file name (no
         folders); defaults to the ``path`` entries of the tables' ``attrs["source"]``.
+    readable : bool, default False
+        For handing on: each sheet starts with the table's full title and its source line
+        (file and generated date, from its ``attrs["source"]``), then headers in words with
+        units (``TIV (millions)``, ``share (%)``); read such a sheet back with
+        ``header=2``. By default the header is row 1 and holds the column names as given.
 
     Returns
     -------
@@ -136,6 +143,7 @@ def to_excel(
         raise TypeError(f"tables must be a mapping of sheet name to DataFrame, not {tables!r}")
     frames: dict[str, pd.DataFrame] = {}
     taken = {README_SHEET.lower()}
+    titles: dict[str, str] = {}
     for name, table in tables.items():
         if isinstance(table, pd.Series):
             table = table.to_frame()
@@ -143,7 +151,8 @@ def to_excel(
             raise TypeError(f"table {name!r} must be a DataFrame, not {type(table).__name__}")
         if len(table) + 1 > _MAX_ROWS:
             raise ValueError(f"table {name!r} has {len(table):,} rows; a sheet holds 1,048,575")
-        frames[sheet_name(name, taken=taken)] = table
+        sheet = sheet_name(name, taken=taken)
+        frames[sheet], titles[sheet] = table, str(name)
     generated = generated if generated is not None else _attr_values(tables, "generated")
     files = [str(f) for f in source_files] if source_files is not None else None
     if files is None:
@@ -154,9 +163,10 @@ def to_excel(
     book = Workbook()
     readme = book.active
     readme.title = README_SHEET
-    _write_readme(readme, frames, generated, files)
+    _write_readme(readme, frames, generated, files, titles)
     for name, frame in frames.items():
-        _write_table(book.create_sheet(name), frame)
+        top = [titles[name], _source_line(frame)] if readable else []
+        _write_table(book.create_sheet(name), frame, top=top, labels=readable)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
@@ -194,20 +204,43 @@ def sheet_name(name: object, *, taken: set[str] | None = None) -> str:
     base = _SHEET_BAD.sub("_", str(name)).strip().strip("'").strip() or "Sheet"
     if base.lower() == "history":
         base = "History_"
-    base = base[:31].rstrip()
+    base = _cut(base, 31)
     candidate, n = base, 1
     while candidate.lower() in taken:
         n += 1
         suffix = f" ({n})"
-        candidate = base[: 31 - len(suffix)].rstrip() + suffix
+        candidate = _cut(base, 31 - len(suffix)) + suffix
     taken.add(candidate.lower())
     return candidate
+
+
+def _cut(text: str, limit: int) -> str:
+    """Cut ``text`` to ``limit`` characters at a word boundary where there is one."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit + 1]
+    space = head.rfind(" ")
+    return (head[:space] if space >= limit // 2 else text[:limit]).rstrip(" -,;_")
+
+
+def _source_line(frame: pd.DataFrame) -> str:
+    """Return "Source: ... (file X, data generated D)" from the table's ``attrs["source"]``."""
+    source = getattr(frame, "attrs", {}).get("source")
+    sources = [source] if isinstance(source, Mapping) else list(source or [])
+    files = []
+    for entry in sources:
+        if isinstance(entry, Mapping) and entry.get("path"):
+            made = generated_date(entry.get("generated")) or "an unknown date"
+            files.append(f"{Path(str(entry['path'])).name}, data generated {made}")
+    return f"Source: {_SOURCE}" + (f" ({'; '.join(files)})." if files else ".")
 
 
 # ---------------------------------------------------------------------------------------------
 
 
-def _write_readme(ws, frames: Mapping[str, pd.DataFrame], generated: object, files) -> None:
+def _write_readme(
+    ws, frames: Mapping[str, pd.DataFrame], generated: object, files, titles=None
+) -> None:
     from openpyxl.styles import Alignment, Font
 
     stamp = _text(generated) if generated is not None else "not recorded"
@@ -230,19 +263,22 @@ def _write_readme(ws, frames: Mapping[str, pd.DataFrame], generated: object, fil
     start = len(rows) + 4
     ws.cell(row=start, column=1, value="Sheet").font = Font(bold=True)
     ws.cell(row=start, column=2, value="Rows, columns").font = Font(bold=True)
+    ws.cell(row=start, column=3, value="Full title").font = Font(bold=True)
     for i, (name, frame) in enumerate(frames.items(), start=start + 1):
         _set(ws.cell(row=i, column=1), name)
         columns = ", ".join(map(str, _flat(frame).columns))
         _set(ws.cell(row=i, column=2), f"{len(frame):,} rows: {columns}")
+        _set(ws.cell(row=i, column=3), (titles or {}).get(name, name))
     wrap = Alignment(wrap_text=True, vertical="top")
     for row in ws.iter_rows(min_row=3):
         for cell in row:
             cell.alignment = wrap
-    ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["A"].width = 32
     ws.column_dimensions["B"].width = 100
+    ws.column_dimensions["C"].width = 60
 
 
-def _write_table(ws, frame: pd.DataFrame) -> None:
+def _write_table(ws, frame: pd.DataFrame, *, top: Sequence[str] = (), labels=False) -> None:
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -254,9 +290,13 @@ def _write_table(ws, frame: pd.DataFrame) -> None:
     header_align = Alignment(horizontal="center", vertical="center", wrap_text=True)
     centre = Alignment(horizontal="center")
     ncols = frame.shape[1]
+    for i, line in enumerate(top, start=1):  # the title, the source line
+        _set(ws.cell(row=i, column=1), line)
+        ws.cell(row=i, column=1).font = Font(bold=i == 1, italic=i > 1)
+    head = len(top) + 1
     for j, column in enumerate(frame.columns, start=1):
-        cell = ws.cell(row=1, column=j)
-        _set(cell, str(column))
+        cell = ws.cell(row=head, column=j)
+        _set(cell, column_label(column) if labels else str(column))
         cell.font, cell.fill, cell.border = header_font, header_fill, header_border
         cell.alignment = header_align
         note = _header_note(str(column))
@@ -266,8 +306,8 @@ def _write_table(ws, frame: pd.DataFrame) -> None:
         values = _cell_values(frame.iloc[:, j - 1])
         fmt = _number_format(str(column), frame.iloc[:, j - 1])
         is_bool = pd.api.types.is_bool_dtype(frame.iloc[:, j - 1].dtype)
-        width = len(str(column))
-        for i, value in enumerate(values, start=2):
+        width = min(len(column_label(column) if labels else str(column)), 24)
+        for i, value in enumerate(values, start=head + 1):
             cell = ws.cell(row=i, column=j)
             _set(cell, value)
             if value is None:
@@ -276,13 +316,13 @@ def _write_table(ws, frame: pd.DataFrame) -> None:
                 cell.number_format = fmt
             if is_bool or isinstance(value, bool):
                 cell.alignment = centre
-            if i <= 1001:  # fit the width on the first thousand rows
+            if i <= head + 1000:  # fit the width on the first thousand rows
                 width = max(width, _display_width(value, fmt))
         ws.column_dimensions[get_column_letter(j)].width = min(max(width + 2, 8), 60)
-    ws.freeze_panes = "A2"
+    ws.freeze_panes = f"A{head + 1}"
     if ncols:
-        ws.auto_filter.ref = f"A1:{get_column_letter(ncols)}{len(frame) + 1}"
-    ws.row_dimensions[1].height = 30
+        ws.auto_filter.ref = f"A{head}:{get_column_letter(ncols)}{len(frame) + head}"
+    ws.row_dimensions[head].height = 30
 
 
 def _set(cell, value: Any) -> None:
@@ -356,6 +396,8 @@ def _number_format(column: str, series: pd.Series) -> str | None:
         return SHARE_FORMAT
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         return _DATETIME_FORMAT
+    if pd.api.types.is_float_dtype(series.dtype):
+        return _FLOAT_FORMAT  # shown rounded, stored in full
     return None
 
 

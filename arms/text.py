@@ -35,12 +35,14 @@ __all__ = [
     "citation",
     "citation_key",
     "csl_json",
+    "column_label",
     "fmt_share",
     "fmt_tiv",
     "generated_date",
     "join_list",
     "ordinal",
     "plural",
+    "compare_tiv",
     "times",
     "year_runs",
 ]
@@ -302,6 +304,70 @@ def times(ratio: Any) -> str:
     if number is None:
         return "n/a"
     return f"{number:.0f} times" if number >= 9.95 else f"{number:.1f} times"
+
+
+def compare_tiv(a: str, a_tiv: Any, b: str, b_tiv: Any, *, min_tiv: float = 50.0) -> str:
+    """Return ``a``'s TIV against ``b``'s: a ratio only when both are large enough to carry one.
+
+    A ratio of two small totals (17.5 TIV) swings with a single deal, so below ``min_tiv``
+    on either side both TIV figures are given instead.
+
+    Parameters
+    ----------
+    a, b : str
+        The two parties (the ratio is ``a`` over ``b``).
+    a_tiv, b_tiv : number
+        Their TIV (millions).
+    min_tiv : float, default 50.0
+        The smallest TIV on either side for which a ratio is given.
+
+    Examples
+    --------
+    >>> compare_tiv("Azerbaijan", 1234.0, "Armenia", 300.0)
+    'Azerbaijan received 4.1 times as much as Armenia (Azerbaijan 1,234 TIV, Armenia 300 TIV)'
+    >>> compare_tiv("Azerbaijan", 169.0, "Armenia", 356.0)
+    'Armenia received 2.1 times as much as Azerbaijan (Azerbaijan 169 TIV, Armenia 356 TIV)'
+    >>> compare_tiv("Azerbaijan", 1827.0, "Armenia", 17.5)
+    'Azerbaijan 1,827 TIV, Armenia 17.5 TIV'
+    """
+    x, y = as_number(a_tiv) or 0.0, as_number(b_tiv) or 0.0
+    both = f"{a} {fmt_tiv(x)}, {b} {fmt_tiv(y)}"
+    if min(x, y) < min_tiv:
+        return both
+    (big, hi), (small, lo) = sorted(((a, x), (b, y)), key=lambda p: -p[1])
+    return f"{big} received {times(hi / lo)} as much as {small} ({both})"
+
+
+#: Column headings for readers (tables on the pages and in the workbook), with their units.
+COLUMN_LABELS = {
+    "tiv": "TIV (millions)",
+    "tiv_estimated": "TIV on estimates (millions)",
+    "tiv_delivered": "TIV delivered (millions)",
+    "tiv_per_unit": "TIV per unit (millions)",
+    "tiv_change": "TIV change (millions)",
+    "share": "share (%)",
+    "estimated_share": "on estimates (%)",
+    "estimated_pct": "on estimates (%)",
+    "hhi": "HHI (0-10,000)",
+    "supplier_total": "supplier total TIV (millions)",
+    "deal_value_usd_m": "deal value (US$ millions, reported)",
+    "ratio": "ratio (first / second)",
+    "% of deal-year rows": "% of deal-year rows",
+}
+
+
+def column_label(name: Any) -> str:
+    """Return a column name as a heading for readers: words, with the unit where it has one.
+
+    Examples
+    --------
+    >>> column_label("tiv_estimated"), column_label("order_year"), column_label("share")
+    ('TIV on estimates (millions)', 'order year', 'share (%)')
+    """
+    text = str(name)
+    if text in COLUMN_LABELS:
+        return COLUMN_LABELS[text]
+    return text.replace("_", " ") if text.islower() or "_" in text else text
 
 
 def caveats(extra: Iterable[str] = ()) -> str:

@@ -240,3 +240,26 @@ def test_readme_lists_file_names_not_folders(tmp_path):
     ws = openpyxl.load_workbook(path)[README_SHEET]
     text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
     assert "tradereg-x.csv" in text and "/work/somewhere" not in text
+
+
+def test_readable_sheets_title_source_units_and_word_cut_names(tmp_path):
+    table = pd.DataFrame(
+        {"supplier": ["Israel"], "tiv": [1234.56789], "share": [69.123456], "hhi": [5000.0]}
+    )
+    table.attrs["source"] = {"path": "/some/where/deliveries.csv", "generated": "2025-01-03"}
+    name = "Azerbaijan supplier shares by five-year period 2016-20"
+    out = to_excel({name: table}, tmp_path / "t.xlsx", readable=True)
+    book = pd.read_excel(out, sheet_name=None, header=None)
+    sheet = next(n for n in book if n != README_SHEET)
+    assert len(sheet) <= 31 and name.startswith(sheet) and name[len(sheet)] == " "
+    top = book[sheet][0].tolist()
+    assert top[0] == name
+    assert top[1].startswith("Source: SIPRI Arms Transfers Database")
+    assert top[1].endswith("(deliveries.csv, data generated 3 Jan 2025).")  # no folder
+    data = pd.read_excel(out, sheet_name=sheet, header=2)
+    assert list(data.columns) == ["supplier", "TIV (millions)", "share (%)", "HHI (0-10,000)"]
+    assert data["TIV (millions)"].iloc[0] == pytest.approx(1234.56789)  # full precision kept
+    ws = openpyxl.load_workbook(out)[sheet]
+    assert ws["D4"].number_format == "#,##0.0"  # shown rounded
+    readme = book[README_SHEET]
+    assert name in readme[2].astype(str).tolist()  # the contents give the full title

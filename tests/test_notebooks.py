@@ -19,6 +19,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+import arms
+from arms.io import discovery
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = ROOT / "notebooks"
 SIPRI_DIR = ROOT / "data" / "sipri"
@@ -268,10 +271,17 @@ def test_russia_both_sides_key_figures():
 
 
 def test_recipient_profile_default():
+    # the default window is SIPRI's latest complete five-year window of the data
+    deliveries = arms.load(discovery.choose(None), kind="deliveries")
+    start, end = arms.analysis.latest_window(deliveries)
+    assert end == arms.analysis.last_complete_year(deliveries)
     facts = key_facts(execute(_notebook("05-recipient-profile")))
     assert facts["recipient"] == "Azerbaijan"
-    assert facts["window"] == "2016-20"
+    assert facts["window"] == arms.analysis.period_label(start, end)
     assert facts["method"] == "sipri"
+    # the fact sheet's window is a parameter away
+    facts = key_facts(execute(_notebook("05-recipient-profile"), {"START": 2016, "END": 2020}))
+    assert facts["window"] == "2016-20"
     assert facts["first_supplier"] == "Israel"
     assert abs(facts["first_share"] - 69) <= 3
 
@@ -287,7 +297,9 @@ def test_recipient_profile_full_register(shared_sipri):
     register = shared_sipri / FULL_REGISTER
     if not register.exists():
         pytest.skip(f"{register} is absent")
-    nb = execute(_notebook("05-recipient-profile"), {"DATA": str(register)})
+    nb = execute(
+        _notebook("05-recipient-profile"), {"DATA": str(register), "START": 2016, "END": 2020}
+    )
     facts = key_facts(nb)
     assert facts["file"] == FULL_REGISTER
     assert facts["method"] == "even"  # a register's deals are split across their years

@@ -20,10 +20,13 @@ from arms.analysis.network import network_edges, network_nodes
 from arms.analysis.partners import partner_shares
 from arms.analysis.periods import (
     five_year_periods,
+    last_complete_year,
+    latest_window,
     overtake,
     parse_period,
     period_containing,
     period_label,
+    sipri_windows,
     window,
 )
 from arms.analysis.quality import reconcile
@@ -81,6 +84,8 @@ __all__ = [
     "events_frame",
     "find_deals",
     "five_year_periods",
+    "last_complete_year",
+    "latest_window",
     "flows",
     "fold_text",
     "leading_supplier",
@@ -106,6 +111,7 @@ __all__ = [
     "supplier_shares",
     "supplier_to_recipients",
     "text_mask",
+    "sipri_windows",
     "window",
     "yearly_series",
 ]

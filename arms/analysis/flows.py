@@ -11,7 +11,9 @@ import pandas as pd
 from arms.analysis.select import (
     Names,
     allocation_method,
+    display_name,
     group_labels,
+    names_list,
     select_deliveries,
     source_of,
     sum_tiv,
@@ -118,6 +120,7 @@ def category_matrix(
         raise ValueError(f"by must be 'family' or 'category', not {by!r}")
     d = select_deliveries(frame, func="category_matrix", recipient=recipient, start=start, end=end)
     g = sum_tiv(d, {by: group_labels(d, by), "supplier": group_labels(d, "supplier")})
+    one = names_list(recipient) or []
     out = g.sort_values([by, "tiv", "supplier"], ascending=[True, False, True], ignore_index=True)[
         [by, "supplier", "tiv", "tiv_estimated"]
     ]
@@ -126,5 +129,6 @@ def category_matrix(
         "start": start,
         "end": end,
         "method": allocation_method(d),
+        "recipient": display_name(frame, "recipient", one[0]) if len(one) == 1 else None,
     }
     return out

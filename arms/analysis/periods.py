@@ -16,11 +16,14 @@ from arms import entities
 __all__ = [
     "PERIOD_ANCHOR",
     "five_year_periods",
+    "last_complete_year",
+    "latest_window",
     "overtake",
     "parse_period",
     "period_containing",
     "period_label",
     "resolve_periods",
+    "sipri_windows",
     "window",
 ]
 
@@ -288,3 +291,99 @@ def window(periods: pd.DataFrame, start: int | None = None, end: int | None = No
         int(start) if start is not None else int(last["start"]),
         int(end) if end is not None else int(last["end"]),
     )
+
+
+def last_complete_year(frame: pd.DataFrame) -> int | None:
+    """Return the last year whose deliveries the data hold in full.
+
+    That is the latest delivery year, unless it is the year SIPRI generated the data in
+    (a release made during a year does not hold that year's deliveries in full), in which
+    case the year before.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Deliveries (``year``) or a register (``last_delivery_year``) as read by
+        :func:`arms.load`; its ``attrs["source"]`` gives the generated date.
+
+    Returns
+    -------
+    int or None
+        ``None`` when the data record no delivery year.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"year": [2019, 2024]})
+    >>> d.attrs["source"] = {"generated": "2024-10-13T14:20:11"}
+    >>> last_complete_year(d), last_complete_year(pd.DataFrame({"year": [2019, 2023]}))
+    (2023, 2023)
+    """
+    column = "year" if "year" in frame.columns else "last_delivery_year"
+    years = pd.to_numeric(frame[column], errors="coerce").dropna() if column in frame else None
+    if years is None or years.empty:
+        return None
+    last = int(years.max())
+    sources = frame.attrs.get("source") if hasattr(frame, "attrs") else None
+    sources = sources if isinstance(sources, list | tuple) else [sources]
+    made = [str(x.get("generated"))[:4] for x in sources if isinstance(x, dict)]
+    made_years = [int(y) for y in made if y.isdigit()]
+    if made_years and last >= min(made_years):
+        last = min(made_years) - 1
+    return last
+
+
+def sipri_windows(
+    frame: pd.DataFrame, *, n: int = 2, length: int = 5, end: int | None = None
+) -> pd.DataFrame:
+    """Return the windows SIPRI compares: the ``n`` latest complete ``length``-year windows.
+
+    SIPRI's trend reports compare consecutive five-year windows ending at the data's last
+    complete year (data through 2024: 2015-19 against 2020-24). Pass the result as
+    ``periods=`` to :func:`arms.analysis.period_table` and its kin; any ``end`` can be
+    asked for.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Deliveries or a register (see :func:`last_complete_year`).
+    n : int, default 2
+        How many windows, oldest first.
+    length : int, default 5
+        Years per window.
+    end : int, optional
+        The last year of the latest window; default :func:`last_complete_year`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``period``, ``start``, ``end``; empty when the data hold no delivery year.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"year": [2001, 2024]})
+    >>> sipri_windows(d)["period"].tolist(), sipri_windows(d, end=2020)["period"].tolist()
+    (['2015-19', '2020-24'], ['2011-15', '2016-20'])
+    """
+    last = last_complete_year(frame) if end is None else int(end)
+    rows = []
+    if last is not None:
+        for k in reversed(range(n)):
+            e = last - k * length
+            rows.append((period_label(e - length + 1, e), e - length + 1, e))
+    return pd.DataFrame(rows, columns=["period", "start", "end"]).astype(
+        {"period": "string", "start": "Int64", "end": "Int64"}
+    )
+
+
+def latest_window(frame: pd.DataFrame, *, length: int = 5, end: int | None = None) -> tuple:
+    """Return ``(start, end)`` of the latest complete window (see :func:`sipri_windows`).
+
+    Examples
+    --------
+    >>> latest_window(pd.DataFrame({"year": [2001, 2023]}))
+    (2019, 2023)
+    """
+    w = sipri_windows(frame, n=1, length=length, end=end)
+    if w.empty:
+        raise ValueError("the data hold no delivery year to take a window from")
+    return int(w["start"].iloc[0]), int(w["end"].iloc[0])

@@ -88,6 +88,9 @@ def yearly_series(
     groups = sorted(labels.unique())
     out = year_grid(g, by, groups, start, end, source_of(frame))
     out.attrs["supplier_scope"] = supplier_scope(frame)
+    one = names_list(recipient) or []
+    if len(one) == 1 and by != "recipient":  # chart titles name the recipient
+        out.attrs["recipient"] = display_name(frame, "recipient", one[0])
     return out
 
 

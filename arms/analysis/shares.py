@@ -164,6 +164,15 @@ def supplier_shares(
     return out
 
 
+def _from_first_delivery(spans: list, d: pd.DataFrame) -> list:
+    """Drop the leading periods before the selection's first delivery (SIPRI's default)."""
+    years = d.loc[d["tiv"].astype("Float64").fillna(0) > 0, "year"].dropna()
+    if years.empty:
+        return spans
+    first = int(years.min())
+    return [span for span in spans if span[2] >= first]
+
+
 def period_table(
     frame: pd.DataFrame,
     *,
@@ -187,9 +196,10 @@ def period_table(
         The grouping.
     periods : optional
         ``None`` for SIPRI's five-year periods over the years the frame covers (see
-        :func:`five_year_periods`); an int for periods of that length; a list of labels
-        (``"2016-20"``), ``(start, end)`` or ``(label, start, end)`` tuples; or a frame
-        from :func:`five_year_periods`. Periods may overlap.
+        :func:`five_year_periods`), from the first period with a delivery in the
+        selection; an int for periods of that length; a list of labels (``"2016-20"``),
+        ``(start, end)`` or ``(label, start, end)`` tuples; or a frame from
+        :func:`five_year_periods`. Periods may overlap.
     local_production, zero, estimated : optional
         SIPRI's conventions as switches, as for :func:`supplier_shares`.
 
@@ -220,6 +230,8 @@ def period_table(
     spans = resolve_periods(periods, frame)
     full, choice = _read(frame, local_production, zero, estimated)
     d = select_deliveries(full, func="period_table", recipient=recipient, supplier=supplier)
+    if periods is None:
+        spans = _from_first_delivery(spans, d)
     labels = group_labels(d, by)
     parts = []
     for label, s, e in spans:
@@ -243,12 +255,14 @@ def period_table(
     else:
         out = pd.DataFrame({c: pd.Series(dtype=t) for c, t in dtypes.items()})
     method = allocation_method(d)
+    one = names_list(recipient) or []
     out.attrs = {
         "source": source_of(frame),
         "method": method,
         "periods": spans,
         "supplier_scope": supplier_scope(frame),
         **_notes(frame, method, choice),
+        "recipient": display_name(full, "recipient", one[0]) if len(one) == 1 else None,
     }
     return out
 
@@ -380,7 +394,7 @@ def compare_recipients(
     frame : pandas.DataFrame
         Deliveries (split a register first: ``arms.split_deals``).
     recipients : sequence of str
-        At least two importing parties; ``ratio`` divides the first by the second.
+        Importing parties; ``ratio`` divides the first by the second (``<NA>`` for one).
     supplier : str or list of str, optional
         Count only deliveries from these suppliers (Russia to each side, say).
     periods : optional
@@ -411,14 +425,17 @@ def compare_recipients(
     3  2016-20     Armenia   0.0   <NA>
     """
     names = names_list(recipients) or []
-    if len(names) < 2:
-        raise ValueError("compare_recipients needs at least two recipients")
+    if not names:
+        raise ValueError("compare_recipients needs at least one recipient")
     full = frame
     check_kind(full, "deliveries", func="compare_recipients")
     spans = resolve_periods(periods, full)
     d = select_deliveries(full, func="compare_recipients", supplier=supplier)
     masks = [party_rows(full, "recipient", n).reindex(d.index) for n in names]
     shown = [display_name(full, "recipient", n) for n in names]
+    if periods is None:
+        anyone = pd.concat(masks, axis=1).fillna(False).astype(bool).any(axis=1)
+        spans = _from_first_delivery(spans, d.loc[anyone])
     rows = []
     for label, s, e in spans:
         inside = d["year"].between(s, e).fillna(False).astype(bool)
@@ -426,7 +443,7 @@ def compare_recipients(
         for mask in masks:
             part = d.loc[inside & mask]
             totals.append((float(part["tiv"].sum()), float(part["tiv_estimated"].sum())))
-        second = totals[1][0]
+        second = totals[1][0] if len(totals) > 1 else 0.0
         ratio = totals[0][0] / second if second > 0 else pd.NA
         for name, (tiv, est) in zip(shown, totals, strict=True):
             rows.append((label, s, e, name, tiv, est, ratio))

@@ -128,6 +128,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         timeout=args.timeout,
         progress=progress,
+        pages=args.pages,
     )
     t = result.timings()
 
@@ -199,8 +200,17 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--data",
         type=Path,
+        action="append",
         metavar="PATH",
-        help="SIPRI folder (passed as DATA_DIR) or file (passed as DATA)",
+        help="a SIPRI folder, or a SIPRI file (repeat for several): every page then uses "
+        "only these files",
+    )
+    p.add_argument(
+        "--pages",
+        action="append",
+        metavar="NN,...",
+        help="build only these notebooks: numbers (00,05), stems or name parts "
+        "(recipient-profile); repeat or separate with commas (default: all)",
     )
     p.add_argument(
         "--format",

@@ -20,6 +20,7 @@ from arms.plotting.parts import (
     numeric,
     require_columns,
     single_value,
+    with_years,
     year_axis,
 )
 from arms.plotting.style import house_style
@@ -91,20 +92,33 @@ def plot_recipient_comparison(
         if len(recipients) == 2:
             _ratio_labels(ax, table, *recipients)
         ax.set_xticks(np.arange(len(table)), list(table.index))
-        key = f"; ratio = {recipients[0]} / {recipients[1]}" if len(recipients) == 2 else ""
+        key = (
+            f"; ratio = {recipients[0]} / {recipients[1]} (where both exceed "
+            f"{RATIO_MIN_TIV:.0f} TIV)"
+            if len(recipients) == 2
+            else ""
+        )
         ax.set_xlabel(f"Period (deliveries){key}")
         ax.set_ylabel(TIV_LABEL)
         ax.set_ylim(0, max(float(table.to_numpy().max()) if table.size else 0.0, 1.0) * 1.22)
         legend(ax, colour_handles(recipients, pal), estimated=hatched, loc="upper left")
-        ax.set_title(title or "Arms imports: " + " vs ".join(recipients))
+        ax.set_title(with_years(title or "Arms imports: " + " vs ".join(recipients), comparison))
         add_source_note(ax, generated_for(comparison, generated))
     return ax
 
 
+#: A ratio is written only where both sides received at least this TIV (millions).
+RATIO_MIN_TIV = 50.0
+
+
 def _ratio_labels(ax: Axes, table: pd.DataFrame, a: str, b: str) -> None:
-    """Write ``a / b`` above each period's group (where ``b`` received anything)."""
+    """Write ``a / b`` above each period's group, where both totals can carry a ratio.
+
+    A ratio of small totals (17.5 TIV) swings with one deal, and one of nothing is no
+    ratio: there the bars' own TIV labels say it.
+    """
     for x, (_, row) in enumerate(table.iterrows()):
-        if row[b] > 0:
+        if min(row[a], row[b]) >= RATIO_MIN_TIV:
             ax.annotate(
                 f"{row[a] / row[b]:.1f}×",
                 (x, row.max()),
@@ -161,7 +175,7 @@ def plot_supplier_to_both_sides(
     ...     "Armenia", "Azerbaijan"], "tiv": [600.0, 20.0, 700.0]})
     >>> ax = plot_supplier_to_both_sides(y, supplier="Russia", generated="13 Apr 2024")
     >>> ax.get_title()
-    "Russia's arms deliveries to Azerbaijan and Armenia"
+    "Russia's arms deliveries to Azerbaijan and Armenia, 2013-14"
     >>> matplotlib.pyplot.close(ax.figure)
     """
     require_columns(yearly, ["year", "recipient", "tiv"], "yearly")
@@ -189,6 +203,6 @@ def plot_supplier_to_both_sides(
         draw_events(ax, events)
         legend(ax, colour_handles(recipients, pal), estimated=hatched)
         who = f"{supplier}'s arms deliveries" if supplier else "Arms deliveries"
-        ax.set_title(title or f"{who} to " + " and ".join(recipients))
+        ax.set_title(with_years(title or f"{who} to " + " and ".join(recipients), yearly))
         add_source_note(ax, generated_for(yearly, generated))
     return ax

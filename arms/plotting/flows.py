@@ -13,7 +13,7 @@ from matplotlib.path import Path as MplPath
 
 from arms.plotting.colours import palette
 from arms.plotting.notes import add_source_note, generated_for
-from arms.plotting.parts import lump, numeric, require_columns, supplier_order
+from arms.plotting.parts import lump, numeric, require_columns, supplier_order, with_years
 from arms.plotting.style import house_style
 from arms.text import TIV_LABEL
 
@@ -97,7 +97,9 @@ def plot_flows(
         ax.set_ylim(height * 1.02, -height * 0.02)
         ax.set_axis_off()
         _flow_labels(ax)
-        ax.set_title(title or "Arms transfers by supplier and recipient", pad=18)
+        ax.set_title(
+            with_years(title or "Arms transfers by supplier and recipient", flows), pad=18
+        )
         add_source_note(ax, generated_for(flows, generated))
     return ax
 

@@ -9,7 +9,7 @@ from matplotlib.axes import Axes
 
 from arms.plotting.colours import ink
 from arms.plotting.notes import add_source_note, generated_for
-from arms.plotting.parts import default_title, require_columns
+from arms.plotting.parts import default_title, require_columns, with_years
 from arms.plotting.style import house_style
 from arms.text import TIV_LABEL
 
@@ -102,7 +102,11 @@ def plot_category_matrix(
         bar = ax.figure.colorbar(image, ax=ax, shrink=0.85, pad=0.02)
         bar.set_label(TIV_LABEL)
         bar.outline.set_visible(False)
-        ax.set_title(title or default_title(matrix, f"Imports of {{}} by {by} and supplier"))
+        ax.set_title(
+            with_years(
+                title or default_title(matrix, f"Imports of {{}} by {by} and supplier"), matrix
+            )
+        )
         add_source_note(ax, generated_for(matrix, generated))
     return ax
 

@@ -7,6 +7,7 @@ re-exported by the package: callers draw with the ``plot_*`` functions.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -18,6 +19,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
+from arms.analysis.periods import period_label
 from arms.plotting.colours import OTHER
 from arms.plotting.style import hatch_kw
 
@@ -25,6 +27,8 @@ __all__ = [
     "ESTIMATED_LABEL",
     "colour_handles",
     "default_title",
+    "frame_years",
+    "with_years",
     "draw_events",
     "grouped",
     "legend",
@@ -466,6 +470,9 @@ def single_value(frame: pd.DataFrame, column: str) -> str | None:
 def default_title(frame: pd.DataFrame, template: str) -> str:
     """Return ``template`` filled with the frame's single recipient, or ``""``.
 
+    The recipient is the frame's one ``recipient`` value, else its ``attrs["recipient"]``
+    (which :func:`arms.analysis.period_table` sets).
+
     Parameters
     ----------
     frame : pandas.DataFrame
@@ -476,5 +483,47 @@ def default_title(frame: pd.DataFrame, template: str) -> str:
     -------
     str
     """
-    names = single_value(frame, "recipient")
+    names = single_value(frame, "recipient") or frame.attrs.get("recipient")
     return template.format(names) if names else ""
+
+
+def frame_years(frame: pd.DataFrame) -> str | None:
+    """Return the years a frame covers as SIPRI writes them (``"1991-2023"``), if it says.
+
+    From ``year`` (deliveries), else ``start``/``end`` (periods), else the frame's
+    ``attrs["start"]``/``attrs["end"]``.
+
+    Examples
+    --------
+    >>> frame_years(pd.DataFrame({"year": [2016, 2020]})), frame_years(pd.DataFrame())
+    ('2016-20', None)
+    """
+    for first, last in (("year", "year"), ("start", "end")):
+        if first in frame and last in frame:
+            a = pd.to_numeric(frame[first], errors="coerce").dropna()
+            b = pd.to_numeric(frame[last], errors="coerce").dropna()
+            if len(a) and len(b):
+                return period_label(int(a.min()), int(b.max()))
+    start, end = frame.attrs.get("start"), frame.attrs.get("end")  # e.g. analysis.flows
+    if start is not None and end is not None:
+        return period_label(int(start), int(end))
+    return None
+
+
+_YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
+
+
+def with_years(title: str, frame: pd.DataFrame) -> str:
+    """Return ``title`` naming the years the chart shows (added when it names none).
+
+    Examples
+    --------
+    >>> with_years("Arms imports of Egypt", pd.DataFrame({"year": [1951, 2023]}))
+    'Arms imports of Egypt, 1951-2023'
+    >>> with_years("Shares, 2016-20", pd.DataFrame({"year": [2000, 2023]}))
+    'Shares, 2016-20'
+    """
+    years = frame_years(frame)
+    if not title or not years or _YEAR.search(title):
+        return title
+    return f"{title}, {years}"

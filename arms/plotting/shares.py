@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -19,11 +20,16 @@ from arms.plotting.parts import (
     require_columns,
     stacked,
     supplier_order,
+    tiv_text,
+    with_years,
 )
 from arms.plotting.style import house_style
 from arms.text import SHARE_LABEL
 
 __all__ = ["plot_period_shares"]
+
+#: More periods than this get the wide layout (upright labels, a wider figure).
+_MANY = 8
 
 
 def plot_period_shares(
@@ -81,7 +87,10 @@ def plot_period_shares(
     df, order, totals, leaders, labels = _shares(periods, top)
     pos = pd.Series(np.arange(len(labels), dtype=float), index=labels)
     pal = palette(order, colours)
+    many = len(labels) > _MANY
     with house_style():
+        if ax is None and many:  # a wider figure: every bar keeps room for its labels
+            _, ax = plt.subplots(figsize=(3.2 + 0.62 * len(labels), 5.2), layout="constrained")
         ax = new_axes(ax)
         bottom = pd.Series(0.0, index=labels)
         handles = []
@@ -105,17 +114,23 @@ def plot_period_shares(
             for period, row in part.iterrows():
                 if leaders.get(period) == supplier:
                     y = bottom[period] + row["share"] / 2
-                    _leader_label(ax, pos[period], y, supplier, row["share"], pal[supplier])
+                    _leader_label(
+                        ax, pos[period], y, supplier, row["share"], pal[supplier], compact=many
+                    )
             bottom.loc[part.index] += part["share"]
-        _total_labels(ax, pos, totals)
-        ax.set_xticks(pos.to_numpy(), labels)
+        _total_labels(ax, pos, totals, vertical=many)
+        ax.set_xticks(pos.to_numpy(), labels, rotation=90 if many else 0)
         ax.set_xlim(-0.6, len(labels) - 0.4)
-        ax.set_ylim(0, 108)
+        ax.set_ylim(0, 122 if many else 108)
         ax.set_yticks([0, 25, 50, 75, 100])
         ax.set_ylabel(SHARE_LABEL)
         ax.set_xlabel("Period (deliveries)")
         legend(ax, handles[::-1], estimated=bool((df["share_estimated"] > 0).any()))
-        ax.set_title(title or default_title(periods, "Suppliers' shares of {}'s arms imports"))
+        ax.set_title(
+            with_years(
+                title or default_title(periods, "Suppliers' shares of {}'s arms imports"), periods
+            )
+        )
         add_source_note(ax, generated_for(periods, generated))
     return ax
 
@@ -146,14 +161,18 @@ def _shares(periods: pd.DataFrame, top: int | None):
     return df, order, totals, leaders, labels
 
 
-def _leader_label(ax: Axes, x: float, y: float, supplier: str, share: float, colour: str):
+def _leader_label(
+    ax: Axes, x: float, y: float, supplier: str, share: float, colour: str, *, compact=False
+):
+    """Write the period's leader on its segment (upright and smaller when bars are many)."""
     ax.text(
         x,
         y,
-        f"{supplier}\n{share:.0f}%",
+        f"{supplier}\n{share:.0f}%" if not compact else f"{supplier} {share:.0f}%",
         ha="center",
         va="center",
-        fontsize=9,
+        rotation=90 if compact else 0,
+        fontsize=7.5 if compact else 9,
         fontweight="bold",
         gid="leader",
         color=ink(colour),
@@ -161,8 +180,28 @@ def _leader_label(ax: Axes, x: float, y: float, supplier: str, share: float, col
     )
 
 
-def _total_labels(ax: Axes, pos: pd.Series, totals: pd.Series) -> None:
+def _total_labels(ax: Axes, pos: pd.Series, totals: pd.Series, *, vertical: bool = False):
+    """Write each period's total TIV above its bar; a small total is flagged as such.
+
+    Every bar is 100% high, so a total under a twentieth of the largest one is written in
+    bold with "small total", lest a full bar on 3 TIV read like one on 3,000.
+    """
+    largest = float(totals.max()) if len(totals) else 0.0
     for period, x in pos.items():
-        total = totals[period]
-        text = f"{total:,.0f} TIV" if total > 0 else "no deliveries"
-        ax.text(x, 101, text, ha="center", va="bottom", fontsize=8, color="#555555", gid="total")
+        total = float(totals[period])
+        small = 0 < total < largest / 20
+        text = f"{tiv_text(total)} TIV" if total > 0 else "no deliveries"
+        if small:
+            text += " (small total)" if not vertical else "\n(small)"
+        ax.text(
+            x,
+            101,
+            text,
+            ha="center",
+            va="bottom",
+            rotation=90 if vertical and not small else 0,
+            fontsize=7.5 if vertical else 8,
+            fontweight="bold" if small else "normal",
+            color="#222222" if small else "#555555",
+            gid="total|small" if small else "total",
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,7 +17,14 @@ from matplotlib.patches import Patch
 
 from arms.plotting.colours import palette
 from arms.plotting.notes import add_source_note, generated_for
-from arms.plotting.parts import numeric, require_columns, single_value, tiv_text, year_axis
+from arms.plotting.parts import (
+    numeric,
+    require_columns,
+    single_value,
+    tiv_text,
+    with_years,
+    year_axis,
+)
 from arms.plotting.style import hatch_kw, house_style
 
 log = logging.getLogger(__name__)
@@ -24,6 +32,8 @@ log = logging.getLogger(__name__)
 __all__ = ["plot_deal_timeline"]
 
 _NO_SUPPLIER = "#555555"
+#: At most this many unit counts fit side by side on a row; more are thinned.
+_YEAR_LABELS = 14
 
 
 def plot_deal_timeline(
@@ -74,7 +84,7 @@ def plot_deal_timeline(
     ...     "year": [2019], "units": [4], "tiv": [190.0], "status": ["New"]})
     >>> ax = plot_deal_timeline(tl, generated="13 Apr 2024")
     >>> [t.get_text() for t in ax.get_yticklabels()]
-    ['Su-30K (Russia)']
+    ['Su-30K (Russia, ordered 2019): 4 units']
     >>> matplotlib.pyplot.close(ax.figure)
     """
     require_columns(timeline, ["deal", "year", "units"], "timeline")
@@ -87,19 +97,43 @@ def plot_deal_timeline(
             _, ax = plt.subplots(
                 figsize=(8.0, 1.4 + 0.42 * max(len(deals), 2)), layout="constrained"
             )
-        labels = []
+        labels = _deal_labels(deals)
+        xs = pd.concat([deals["order_year"], deals["first"], deals["last"]]).dropna()
+        span = int(xs.max() - xs.min()) + 1 if len(xs) else 1
+        every = max(1, int(np.ceil(span / _YEAR_LABELS)))  # label every n-th year at most
+        counts = []
         for i, (deal_key, deal) in enumerate(deals.iterrows()):
             colour = pal[deal["supplier"]] if pd.notna(deal["supplier"]) else _NO_SUPPLIER
             rows = df[(df["_key"] == deal_key) & df["year"].notna()]
             _draw_order(ax, i, deal)
-            _draw_deliveries(ax, i, deal, rows, colour)
+            counts.append(_draw_deliveries(ax, i, deal, rows, colour, every))
             _draw_deal_tiv(ax, i, deal)
-            labels.append(_deal_label(deal))
         _timeline_axes(ax, deals, labels)
         _timeline_legend(ax, suppliers if len(suppliers) > 1 else [], pal)
-        ax.set_title(title or _timeline_title(timeline))
+        ax.set_title(with_years(title or _timeline_title(timeline), timeline))
         add_source_note(ax, generated_for(timeline, generated))
+        _drop_overlapping(ax, counts)
     return ax
+
+
+def _drop_overlapping(ax: Axes, rows: list[list[Any]]) -> None:
+    """Remove unit counts that would overlap the one before them on their row (as laid out)."""
+    if not any(rows):
+        return
+    figure = ax.figure
+    try:
+        figure.canvas.draw()  # lay the figure out: the counts' extents are final
+        renderer = figure.canvas.get_renderer()
+    except Exception:  # a backend without a renderer: the year thinning stays
+        return
+    for texts in rows:
+        kept = None
+        for text in sorted(texts, key=lambda t: t.get_position()[0]):
+            box = text.get_window_extent(renderer).expanded(1.15, 1.0)
+            if kept is not None and box.x0 < kept.x1:
+                text.remove()
+                continue
+            kept = box
 
 
 def _delivery_rows(timeline: pd.DataFrame) -> pd.DataFrame:
@@ -121,6 +155,10 @@ def _delivery_rows(timeline: pd.DataFrame) -> pd.DataFrame:
         )
     key = "deal_key" if "deal_key" in timeline else "deal"
     df["_key"] = timeline[key].astype(str).to_numpy()
+    for col in ("supplier", "status", "designation", "recipient"):
+        if col in timeline:  # a bare dash or blank is no value
+            values = timeline[col].astype("string").str.strip()
+            df[col] = values.where(~values.fillna("").str.fullmatch(r"[-\s?]*"), pd.NA).to_numpy()
     return df
 
 
@@ -135,8 +173,9 @@ def _deals(df: pd.DataFrame, timeline: pd.DataFrame, max_deals: int) -> pd.DataF
         tiv=("tiv", "sum"),
         units=("units", "sum"),
     )
-    for col in ("supplier", "status"):
-        deals[col] = by_deal[col].first().astype("string") if col in timeline else pd.NA
+    for col in ("supplier", "status", "designation", "recipient"):
+        deals[col] = by_deal[col].first().astype("string") if col in df else pd.NA
+    deals["units_estimated"] = by_deal["units_estimated"].any()
     deals["order_estimated"] = by_deal["order_year_estimated"].any()
     if len(deals) > max_deals:
         log.info("showing the %d largest of %d deals", max_deals, len(deals))
@@ -167,10 +206,19 @@ def _draw_order(ax: Axes, i: int, deal: pd.Series) -> None:
     )
 
 
-def _draw_deliveries(ax: Axes, i: int, deal: pd.Series, rows: pd.DataFrame, colour: str):
-    """One bar per delivery year, its height scaled by the units, the count below it."""
+def _draw_deliveries(
+    ax: Axes, i: int, deal: pd.Series, rows: pd.DataFrame, colour: str, every: int = 1
+) -> list:
+    """One bar per delivery year, its height scaled by the units, the count below it.
+
+    Counts are written at least ``every`` years apart (and any that would still overlap
+    are dropped once the figure is laid out); the deal's total is in its row label.
+    Returns the count labels.
+    """
     peak = rows["units"].max() if rows["units"].notna().any() else 1.0
-    for _, row in rows.iterrows():
+    last_label = -np.inf
+    texts = []
+    for _, row in rows.sort_values("year").iterrows():
         units = row["units"]
         share = units / peak if pd.notna(units) and peak > 0 else 0.0
         height = 0.2 + 0.55 * share
@@ -186,8 +234,11 @@ def _draw_deliveries(ax: Axes, i: int, deal: pd.Series, rows: pd.DataFrame, colo
             **hatch_kw(colour, est),
         )
         bars.patches[0].set_gid(gid)
+        if row["year"] - last_label < every:
+            continue
+        last_label = row["year"]
         count = "?" if pd.isna(units) else f"{int(units)}" + ("?" if est else "")
-        ax.text(
+        text = ax.text(
             row["year"],
             i - height / 2 - 0.03,
             count,
@@ -197,6 +248,8 @@ def _draw_deliveries(ax: Axes, i: int, deal: pd.Series, rows: pd.DataFrame, colo
             color="#333333",
             gid="units",
         )
+        texts.append(text)
+    return texts
 
 
 def _draw_deal_tiv(ax: Axes, i: int, deal: pd.Series) -> None:
@@ -214,15 +267,39 @@ def _draw_deal_tiv(ax: Axes, i: int, deal: pd.Series) -> None:
         )
 
 
-def _deal_label(deal: pd.Series) -> str:
-    """Return "Deal (Supplier)", and the status on a second line unless the weapons were new."""
-    label = str(deal["deal"])
-    if pd.notna(deal["supplier"]) and str(deal["supplier"]) not in label:
-        label += f" ({deal['supplier']})"
-    status = deal["status"]
-    if pd.notna(status) and str(status).strip().lower() not in ("new", ""):
-        label += f"\n{str(status).lower()}"
-    return label
+def _deal_labels(deals: pd.DataFrame) -> list[str]:
+    """Return each row's label: designation, supplier and order year; never an internal id.
+
+    "Deal (Supplier, ordered 2019)", with the recipient when the chart shows several, the
+    status on a second line unless the weapons were new, and "no. 2" when two deals would
+    read the same.
+    """
+    several = len(set(deals["recipient"].dropna())) > 1
+    labels = []
+    for _, deal in deals.iterrows():
+        name = deal["designation"] if pd.notna(deal["designation"]) else None
+        if name is None:  # the analysis label without its key: "TB2 (Turkiye -> ..., 2019)"
+            name = re.sub(r"\s*\[[^\]]*\]\s*$", "", str(deal["deal"])).split(" (")[0]
+        who = []
+        if pd.notna(deal["supplier"]):
+            who.append(str(deal["supplier"]) + (f" to {deal['recipient']}" if several else ""))
+        if pd.notna(deal["order_year"]):
+            who.append(f"ordered {int(deal['order_year'])}")
+        label = f"{name} ({', '.join(who)})" if who else str(name)
+        if pd.notna(deal["units"]) and deal["units"] > 0:
+            label += f": {int(deal['units'])}{'?' if deal['units_estimated'] else ''} units"
+        labels.append(label)
+    seen: dict[str, int] = {}
+    out = []
+    for label, (_, deal) in zip(labels, deals.iterrows(), strict=True):
+        seen[label] = seen.get(label, 0) + 1
+        if labels.count(label) > 1:
+            label += f" no. {seen[label]}"
+        status = deal["status"]
+        if pd.notna(status) and str(status).strip().lower() not in ("new", ""):
+            label += f"\n{str(status).lower()}"
+        out.append(label)
+    return out
 
 
 def _timeline_axes(ax: Axes, deals: pd.DataFrame, labels: list[str]) -> None:
@@ -239,7 +316,10 @@ def _timeline_axes(ax: Axes, deals: pd.DataFrame, labels: list[str]) -> None:
         ax.xaxis.set_major_locator(
             mpl.ticker.MaxNLocator(nbins="auto", integer=True, steps=[1, 2, 5, 10])
         )
-    ax.set_xlabel("Year (◆ order; bars: deliveries, height scaled by units delivered)")
+    ax.set_xlabel(
+        "Year (◆ order; bars: deliveries; bar height: units that year relative to\n"
+        "the deal's peak year, not comparable across deals)"
+    )
 
 
 def _timeline_legend(ax: Axes, suppliers: list[str], colours: Mapping[str, str]) -> None:

@@ -20,6 +20,7 @@ from arms.plotting.parts import (
     require_columns,
     stacked,
     supplier_order,
+    with_years,
     year_axis,
 )
 from arms.plotting.style import house_style
@@ -116,7 +117,9 @@ def plot_yearly_by_supplier(
         ax.set_ylim(0, max(float(bottom.max()) if years else 0, 1) * 1.12)
         draw_events(ax, events)
         legend(ax, handles[::-1], estimated=bool((df["tiv_estimated"] > 0).any()))
-        ax.set_title(title or default_title(yearly, "Arms imports of {} by supplier"))
+        ax.set_title(
+            with_years(title or default_title(yearly, "Arms imports of {} by supplier"), yearly)
+        )
         add_source_note(ax, generated_for(yearly, generated))
     return ax
 

@@ -20,6 +20,7 @@ from arms.report.build import (
     build_report,
     plan_pages,
     report_sources,
+    select_pages,
     workbook_tables,
 )
 from arms.report.collect import collect_figure, collect_source, collect_table, key_figure
@@ -57,6 +58,7 @@ __all__ = [
     "inject_parameters",
     "key_figure",
     "plan_pages",
+    "select_pages",
     "print_pdf",
     "render_page",
     "report_sources",

@@ -61,6 +61,7 @@ __all__ = [
     "build_report",
     "plan_pages",
     "report_sources",
+    "select_pages",
     "workbook_tables",
 ]
 
@@ -139,8 +140,13 @@ def plan_pages(
     recipients: Sequence[str],
     data: Path | None,
     template: str | None,
+    *,
+    data_dir: Path | None = None,
 ) -> list[PageResult]:
     """Return the pages to run, in contents order: one per notebook, one per recipient.
+
+    A notebook whose parameters cell declares ``RECIPIENTS`` (a list) gets ``recipients``
+    as well, so that a page about several recipients is about the report's recipients.
 
     Parameters
     ----------
@@ -152,6 +158,9 @@ def plan_pages(
         Passed to every page as ``DATA_DIR`` (a folder) or ``DATA`` (a file).
     template : str, optional
         Stem of the template notebook.
+    data_dir : pathlib.Path, optional
+        With a ``data`` file: a folder holding only the user's files, passed as ``DATA_DIR``
+        so that no page falls back on the bundled extract.
 
     Returns
     -------
@@ -165,9 +174,14 @@ def plan_pages(
     base: dict[str, Any] = {}
     if data is not None:
         base["DATA_DIR" if data.is_dir() else "DATA"] = str(data)
+    if data_dir is not None:
+        base["DATA_DIR"] = str(data_dir)
     for notebook in notebooks:
+        declared: set[str] = set()
         try:
-            heading = notebook_title(nbformat.read(notebook, as_version=4), notebook.stem)
+            nb = nbformat.read(notebook, as_version=4)
+            heading = notebook_title(nb, notebook.stem)
+            declared = declared_parameters(nb)
         except Exception:
             heading = notebook.stem  # the run reports why the notebook cannot be read
         runs: list[str | None] = list(recipients) if notebook.stem == template else [None]
@@ -179,12 +193,35 @@ def plan_pages(
             if used[name] > 1:
                 name = f"{name}-{used[name]}"
             parameters = dict(base)
+            if "RECIPIENTS" in declared and recipients:
+                parameters["RECIPIENTS"] = list(recipients)
             title = heading
             if recipient is not None:
                 parameters["RECIPIENT"] = recipient
                 title = f"{heading}: {recipient}"
             pages.append(PageResult(notebook, name, title, recipient, parameters))
     return pages
+
+
+def declared_parameters(nb: Any) -> set[str]:
+    r"""Return the names the notebook's cell tagged ``parameters`` assigns.
+
+    Examples
+    --------
+    >>> from nbformat.v4 import new_code_cell, new_notebook
+    >>> nb = new_notebook(cells=[new_code_cell("DATA = None\nSTART, END = 1, 2",
+    ...     metadata={"tags": ["parameters"]})])
+    >>> sorted(declared_parameters(nb))
+    ['DATA', 'END', 'START']
+    """
+    for cell in nb.cells:
+        if "parameters" in cell.metadata.get("tags", []):
+            names: set[str] = set()
+            for line in str(cell.source).splitlines():
+                head = line.split("=", 1)[0] if "=" in line and not line.startswith(" ") else ""
+                names |= {n.strip() for n in head.split(",") if n.strip().isidentifier()}
+            return names
+    return set()
 
 
 def workbook_tables(pages: Sequence[PageResult]) -> dict[str, Any]:
@@ -216,6 +253,11 @@ def workbook_tables(pages: Sequence[PageResult]) -> dict[str, Any]:
                 log.warning("could not read table %s of %s: %s", path.name, page.name, exc)
                 continue
             loaded.append((page, str(item["name"]), item["table"]))
+    distinct = []  # the same table collected by two pages (a profile and a case-study page)
+    for page, name, table in loaded:
+        if not any(name == n and _same(table, t) for _, n, t in distinct):
+            distinct.append((page, name, table))
+    loaded = distinct
     counts = Counter(name for _, name, _ in loaded)
     tables: dict[str, Any] = {}
     for page, name, table in loaded:
@@ -233,6 +275,13 @@ def workbook_tables(pages: Sequence[PageResult]) -> dict[str, Any]:
 
 
 _NON_WORD = re.compile(r"[^\w]+")
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return bool(a.equals(b))
+    except Exception:
+        return False
 
 
 def _contains_words(text: str, words: str) -> bool:
@@ -268,13 +317,14 @@ def build_report(
     title: str | None = None,
     recipients: Sequence[str] | None = None,
     template: str | None = None,
-    data: str | os.PathLike | None = None,
+    data: str | os.PathLike | Sequence[str | os.PathLike] | None = None,
     formats: Iterable[str] = ("html",),
     with_code: bool = False,
     jobs: int | None = None,
     timeout: int = 600,
     kernel_name: str | None = None,
     progress: Callable[[PageResult | None, int, int], None] | None = None,
+    pages: Sequence[str] | None = None,
 ) -> ReportResult:
     """Execute the notebooks and write the static report; return what was written.
 
@@ -298,9 +348,11 @@ def build_report(
     template : str, optional
         Stem of the notebook run once per recipient; default ``template_notebook`` of the
         settings.
-    data : path, optional
-        A SIPRI folder (passed as ``DATA_DIR``) or file (passed as ``DATA``); by default the
-        notebooks use their own defaults.
+    data : path or sequence of paths, optional
+        A SIPRI folder (passed as ``DATA_DIR``), or one or more files: these are linked into a
+        folder of their own passed as ``DATA_DIR`` (a single file is passed as ``DATA`` too),
+        so every page uses only the given files. By default the notebooks use their own
+        defaults (the bundled extract).
     formats : iterable of {"html", "pdf"}, default ("html",)
         HTML is always written; ``"pdf"`` also prints every page and the index with Chromium.
     with_code : bool, default False
@@ -315,6 +367,9 @@ def build_report(
     progress : callable, optional
         Called as ``progress(None, 0, total)`` before the first page and
         ``progress(page, done, total)`` as each page finishes.
+    pages : sequence of str, optional
+        Build only these notebooks (see :func:`select_pages`): numbers (``"00"``, ``"05"``),
+        stems or name parts (``"recipient-profile"``); by default every notebook.
 
     Returns
     -------
@@ -332,26 +387,106 @@ def build_report(
     chromium = _check_formats(formats)
     notebook_paths = find_notebooks(notebooks)
     found = settings(notebook_paths[0].parent)
-    data_path = _check_data(data)
-    pages = _plan(notebook_paths, found, recipients, template, data_path)
-    out_path = _prepare_out(out)
-    jobs = max(1, min(len(pages), jobs or os.cpu_count() or 1))
-    result = ReportResult(out_path, out_path / "index.html", pages, jobs=jobs)
+    notebook_paths = select_pages(notebook_paths, pages)
+    data_paths = _check_data(data)
     with tempfile.TemporaryDirectory(prefix="arms-report-") as scratch:
-        _run_pages(pages, out_path, Path(scratch), jobs, progress, with_code, timeout, kernel_name)
+        data_path, data_dir = _data_location(data_paths, Path(scratch))
+        planned = _plan(notebook_paths, found, recipients, template, data_path, data_dir)
+        out_path = _prepare_out(out)
+        jobs = max(1, min(len(planned), jobs or os.cpu_count() or 1))
+        result = ReportResult(out_path, out_path / "index.html", planned, jobs=jobs)
+        run = (jobs, progress, with_code, timeout, kernel_name)
+        _run_pages(planned, out_path, Path(scratch), *run)
         _write_workbook(result)
-    result.data_files = report_sources(pages)
+    result.data_files = report_sources(planned)
     write_citations(result.data_files, out_path)
     index = {
         "title": found.title if title is None else title,
-        "data_location": data_path or paths.SIPRI_DIR,
+        "data_location": _location_label(data_paths),
         "workbook_name": WORKBOOK_NAME,
     }
     write_index(result, any_pdf=chromium is not None, **index)
     if chromium is not None:
         _print_pdfs(result, chromium, index)
+    _write_manifest(result)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def select_pages(notebooks: Sequence[Path], wanted: Sequence[str] | None) -> list[Path]:
+    """Return the notebooks ``wanted`` names, in page order (all when ``wanted`` is empty).
+
+    A notebook is named by its number (``"05"``, ``"5"``), its stem, or a part of its name
+    after the number (``"recipient-profile"``).
+
+    Raises
+    ------
+    ArmsError
+        For a name that matches no notebook, listing the notebooks there are.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> nbs = [Path("00-start-here.ipynb"), Path("05-recipient-profile.ipynb")]
+    >>> [p.stem for p in select_pages(nbs, ["5"])]
+    ['05-recipient-profile']
+    >>> [p.stem for p in select_pages(nbs, ["recipient-profile", "00"])]
+    ['00-start-here', '05-recipient-profile']
+    """
+    if not wanted:
+        return list(notebooks)
+    chosen: set[Path] = set()
+    for item in (w.strip() for text in wanted for w in str(text).split(",")):
+        if not item:
+            continue
+        key = item.removesuffix(".ipynb").lower()
+        hits = [
+            p
+            for p in notebooks
+            if key == p.stem.lower()
+            or (
+                key.isdigit()
+                and p.stem.split("-", 1)[0].isdigit()
+                and int(key) == int(p.stem.split("-", 1)[0])
+            )
+            or (not key.isdigit() and key in p.stem.lower().split("-", 1)[-1])
+        ]
+        if not hits:
+            names = ", ".join(p.stem for p in notebooks)
+            raise ArmsError(f"no notebook matches --pages {item!r}; there are: {names}")
+        chosen.update(hits)
+    return [p for p in notebooks if p in chosen]
+
+
+def _location_label(data_paths: Sequence[Path]) -> str:
+    """Where the data came from, as the index shows it: names only, never a machine path."""
+    if not data_paths:
+        return "the extract bundled with the package (data/sipri/)"
+    if len(data_paths) == 1 and data_paths[0].is_dir():
+        return f"the folder {data_paths[0].name}/ given with --data"
+    return ", ".join(p.name for p in data_paths) + " (given with --data)"
+
+
+def _data_location(data_paths: Sequence[Path], scratch: Path) -> tuple[Path | None, Path | None]:
+    """Return ``(data, data_dir)`` for :func:`plan_pages`.
+
+    A folder is passed as it is. Files are linked into a folder of their own, which the pages
+    get as ``DATA_DIR``: a page then finds only the user's files (never a bundled one), and a
+    single file is also passed as ``DATA``.
+    """
+    if not data_paths:
+        return None, None
+    if len(data_paths) == 1 and data_paths[0].is_dir():
+        return data_paths[0], None
+    folder = scratch / "data"
+    folder.mkdir()
+    for i, path in enumerate(data_paths):
+        link = folder / (path.name if i == 0 else f"{i}-{path.name}")
+        try:
+            link.symlink_to(path)
+        except OSError:
+            shutil.copyfile(path, link)
+    return (data_paths[0] if len(data_paths) == 1 else None), folder
 
 
 def _check_formats(formats: Iterable[str]) -> str | None:
@@ -374,17 +509,20 @@ def _plan(
     recipients: Sequence[str] | None,
     template: str | None,
     data: Path | None,
+    data_dir: Path | None = None,
 ) -> list[PageResult]:
     """Return the pages, the caller's recipients and template overriding the settings."""
     template = found.template_notebook if template is None else template
     recipients = list(found.recipients if not recipients else recipients)
     check_recipients(recipients)
+    # one spelling on every page and in the index ("Turkey" is shown as Turkiye)
+    recipients = list(dict.fromkeys(entities.canonical_name(str(r)) for r in recipients))
     if template is not None and not recipients and template in {p.stem for p in notebooks}:
         raise ArmsError(
             f"the recipient template {template}.ipynb needs recipients: pass them "
             f"(arms report --recipient NAME) or list them in {SETTINGS_FILE}"
         )
-    return plan_pages(notebooks, recipients, data, template)
+    return plan_pages(notebooks, recipients, data, template, data_dir=data_dir)
 
 
 def _print_pdfs(result: ReportResult, chromium: str, index: dict) -> None:
@@ -397,23 +535,64 @@ def _print_pdfs(result: ReportResult, chromium: str, index: dict) -> None:
         result.problems.append(str(exc))
 
 
-def _check_data(data: str | os.PathLike | None) -> Path | None:
+def _check_data(data: str | os.PathLike | Sequence[str | os.PathLike] | None) -> list[Path]:
+    """Return the ``--data`` paths, checked: one folder, or files of which one has deals."""
     if data is None:
-        return None
-    path = Path(data).expanduser().resolve()
-    if not path.exists():
-        raise ArmsError(f"no such data file or folder: {data}")
-    if path.is_file():
-        check_data_file(path)
-    return path
+        return []
+    items = [data] if isinstance(data, str | os.PathLike) else list(data)
+    found = []
+    for item in items:
+        path = Path(item).expanduser().resolve()
+        if not path.exists():
+            raise ArmsError(f"no such data file or folder: {item}")
+        found.append(path)
+    if any(p.is_dir() for p in found) and len(found) > 1:
+        raise ArmsError("--data takes one folder, or one or more files")
+    files = [p for p in found if p.is_file()]
+    problems = []
+    for path in files:
+        try:
+            check_data_file(path)
+            return found
+        except ArmsError as exc:
+            problems.append(exc)
+    if problems:
+        raise problems[0]
+    return found
+
+
+#: Lists what the last build wrote in its folder, so the next build removes exactly that.
+MANIFEST_NAME = ".arms-report-files"
+_PAGE_FILE = re.compile(r"^(\d\d-[\w.-]+|index)\.(html|pdf)$")
 
 
 def _prepare_out(out: str | os.PathLike | None) -> Path:
+    """Create the folder and remove what an earlier build wrote there (nothing else).
+
+    Removed: ``figures/``, the files the last build listed in its manifest, and files named
+    like the report's own pages (``NN-name.html``/``.pdf``, ``index.*``, the workbook).
+    """
     out_path = Path(paths.REPORTS_DIR if out is None else out).expanduser().resolve()
     out_path.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(out_path / "figures", ignore_errors=True)
+    manifest = out_path / MANIFEST_NAME
+    listed = manifest.read_text(encoding="utf-8").splitlines() if manifest.is_file() else []
+    for name in listed:
+        target = out_path / name
+        if "/" not in name and target.is_file():
+            target.unlink()
+    for path in out_path.iterdir():
+        if path.is_file() and (_PAGE_FILE.match(path.name) or path.name == WORKBOOK_NAME):
+            path.unlink()
     (out_path / "figures").mkdir()
     return out_path
+
+
+def _write_manifest(result: ReportResult) -> None:
+    written = [result.index, result.index_pdf, result.workbook]
+    written += [f for p in result.pages for f in (p.html, p.pdf)]
+    names = [f.name for f in written if f is not None and f.exists()]
+    (result.out / MANIFEST_NAME).write_text("\n".join(sorted(names)) + "\n", encoding="utf-8")
 
 
 def _run_pages(
@@ -457,6 +636,6 @@ def _write_workbook(result: ReportResult) -> None:
     if not tables:
         return
     try:
-        result.workbook = to_excel(tables, result.out / WORKBOOK_NAME)
+        result.workbook = to_excel(tables, result.out / WORKBOOK_NAME, readable=True)
     except Exception as exc:
         result.problems.append(f"{WORKBOOK_NAME} was not written: {exc}")

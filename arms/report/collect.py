@@ -67,11 +67,51 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
+def describe_figure(fig: Any) -> str:
+    """Return a text description of a chart for readers who cannot see it (its alt text).
+
+    Title, axis labels, the legend's entries and the source note, from the figure itself.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.bar(["Israel"], [1.0], label="Israel"); _ = ax.legend()
+    >>> _ = ax.set_title("Imports of Azerbaijan, 2016-20"); _ = ax.set_ylabel("TIV")
+    >>> describe_figure(fig)
+    'Chart: Imports of Azerbaijan, 2016-20. Vertical axis: TIV. Legend: Israel.'
+    >>> plt.close(fig)
+    """
+    parts: list[str] = []
+    for ax in getattr(fig, "axes", []):
+        title = ax.get_title() or ""
+        bits = [f"Chart: {title}."] if title else []
+        if ax.get_xlabel():
+            bits.append(f"Horizontal axis: {ax.get_xlabel()}.")
+        if ax.get_ylabel():
+            bits.append(f"Vertical axis: {ax.get_ylabel()}.")
+        leg = ax.get_legend()
+        if leg is not None:
+            entries = [t.get_text() for t in leg.get_texts() if t.get_text()]
+            if entries:
+                bits.append("Legend: " + ", ".join(entries) + ".")
+        parts.extend(bits)
+    for text in [*getattr(fig, "texts", []), *(t for ax in fig.axes for t in ax.texts)]:
+        if str(text.get_gid() or "").endswith("source-note") and text.get_text():
+            parts.append(" ".join(text.get_text().split()))
+            break
+    return " ".join(" ".join(parts).split()) or "Chart"
+
+
 def collect_figure(fig: Any, name: str) -> None:
-    """Save a figure (PNG and SVG) into the report's ``figures/`` folder.
+    """Save a figure (PNG and SVG) into the report's ``figures/`` folder, and show it.
 
     Outside a report build (``$ARMS_REPORT_FIGURES`` unset) this does nothing, so notebooks
     call it unconditionally. It returns nothing, so a cell ending with it shows no output.
+    In a build it shows the figure itself, with its description (:func:`describe_figure`)
+    as the image's alt text, and closes it (so it is not shown twice).
 
     Parameters
     ----------
@@ -103,9 +143,34 @@ def collect_figure(fig: Any, name: str) -> None:
         figure.savefig(stem.with_name(stem.name + ".png"), format="png")
         # no timestamp in the SVG: re-running a report does not change it
         figure.savefig(stem.with_name(stem.name + ".svg"), format="svg", metadata={"Date": None})
+    alt = describe_figure(figure)
     records = os.environ.get(ENV_KEYS)
     if records:  # the index's caption keeps the name as written (the slug loses case)
-        _append_record(records, {"figure": stem.name, "name": str(name)})
+        title = next((ax.get_title() for ax in figure.axes if ax.get_title()), "")
+        record = {"figure": stem.name, "name": str(name), "alt": alt, "title": title}
+        _append_record(records, record)
+    _show(figure, alt)
+
+
+def _show(figure: Any, alt: str) -> None:
+    """Display ``figure`` once, as PNG with ``alt`` text, and close it (in IPython only)."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython ships with the notebooks' kernel
+        return
+    if get_ipython() is None:
+        return
+    import base64
+    import io
+
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", bbox_inches="tight", facecolor="white")
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    display({"image/png": data}, raw=True, metadata={"image/png": {"alt": alt}})
+    plt.close(figure)
 
 
 def collect_table(table: Any, name: str) -> None:
@@ -227,7 +292,8 @@ def read_records(path: str | os.PathLike) -> tuple[list[dict], dict[str, str]]:
     key_figures : list of dict
         ``label``, ``value`` and ``note``, in the order recorded.
     captions : dict of str to str
-        Figure file stem to the name given to :func:`collect_figure`.
+        Figure file stem to the chart's title (else the name given to
+        :func:`collect_figure`).
     """
     keys: list[dict] = []
     captions: dict[str, str] = {}
@@ -235,7 +301,8 @@ def read_records(path: str | os.PathLike) -> tuple[list[dict], dict[str, str]]:
         if "label" in record:
             keys.append(record)
         elif "figure" in record:
-            captions[str(record["figure"])] = str(record.get("name", record["figure"]))
+            caption = record.get("title") or record.get("name") or record["figure"]
+            captions[str(record["figure"])] = str(caption)
     return keys, captions
 
 

@@ -13,18 +13,75 @@ import os
 import re
 import threading
 from collections.abc import Iterable, Mapping
+from html import escape, unescape
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from arms import __version__
-from arms.text import CITATION, TIV_CAVEAT, generated_date
+from arms.text import CITATION, TIV_CAVEAT, column_label, generated_date
 
-__all__ = ["cite", "clean_html", "format_value", "notebook_title", "render_page", "write_index"]
+__all__ = [
+    "cite",
+    "clean_html",
+    "format_value",
+    "notebook_title",
+    "render_page",
+    "tidy_tables",
+    "write_index",
+]
 
 TEMPLATES = Path(__file__).with_name("templates")
 PAGE_TEMPLATE = TEMPLATES / "report-page.html.j2"
 INDEX_TEMPLATE = "report-index.html.j2"
+
+
+_TABLE = re.compile(r"<table\b[^>]*\bdataframe\b[^>]*>.*?</table>", re.S)
+_ROW_HEAD = re.compile(r"(<tr[^>]*>\s*)<th[^>]*>(\d+)</th>\s*", re.S)
+_EMPTY_HEAD = re.compile(r"(<tr[^>]*>\s*)<th[^>]*>\s*</th>\s*", re.S)
+_HEAD_CELL = re.compile(r"(<th\b[^>]*>)([^<]*)(</th>)")
+_NUMBER_CELL = re.compile(r"(<td[^>]*>)\s*(-0(?:\.0+)?|&lt;NA&gt;|<NA>|nan|NaN|None)\s*(</td>)")
+
+
+def tidy_tables(html: str) -> str:
+    """Return ``html`` with the pandas tables made readable.
+
+    In every ``<table class="dataframe">``: a plain row-number index (0, 1, 2, ...) is
+    dropped, headers become words with units (:func:`arms.text.column_label`), and missing
+    values (``<NA>``, ``nan``) show as empty cells and ``-0.0`` as ``0.0``.
+
+    Examples
+    --------
+    >>> t = ('<table class="dataframe"><thead><tr><th></th><th>tiv</th></tr></thead>'
+    ...      '<tbody><tr><th>0</th><td>-0.0</td></tr><tr><th>1</th><td>&lt;NA&gt;</td></tr>'
+    ...      '</tbody></table>')
+    >>> out = tidy_tables(t)
+    >>> "<th>0</th>" in out, "<th>TIV (millions)</th>" in out, "<td>0.0</td><" in out
+    (False, True, True)
+    >>> "NA" in out
+    False
+    """
+
+    def one(match: re.Match) -> str:
+        table = match.group(0)
+        body = table.split("<tbody>", 1)
+        if len(body) == 2:
+            numbers = [int(n) for _, n in _ROW_HEAD.findall(body[1])]
+            rows = body[1].count("<tr")
+            if numbers and numbers == list(range(rows)):
+                head = _EMPTY_HEAD.sub(r"\1", body[0])
+                table = head + "<tbody>" + _ROW_HEAD.sub(r"\1", body[1])
+        head, sep, rest = table.partition("</thead>")
+        if sep:
+            table = _HEAD_CELL.sub(
+                lambda m: m[1] + escape(column_label(unescape(m[2]))) + m[3], head
+            )
+            table += sep + rest
+        return _NUMBER_CELL.sub(
+            lambda m: m[1] + ("0.0" if m[2].startswith("-0") else "") + m[3], table
+        )
+
+    return _TABLE.sub(one, html)
 
 
 def clean_html(html: str) -> str:
@@ -201,6 +258,8 @@ def render_page(
     from nbconvert import HTMLExporter
 
     nb = copy.deepcopy(nb)
+    # the injected parameters hold the data's paths on this machine: never on a page
+    nb.cells = [c for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])]
     if not_applicable is not None:
         # The notice says why; the page ends at the check (no error box, no empty sections).
         for index, cell in enumerate(nb.cells):
@@ -216,7 +275,7 @@ def render_page(
         exclude_input_prompt=not with_code,
         exclude_output_prompt=not with_code,
         sanitize_html=True,
-        filters={"clean_html": clean_html},
+        filters={"clean_html": lambda markup: clean_html(tidy_tables(str(markup)))},
     )
     resources = {
         "metadata": {"name": title},

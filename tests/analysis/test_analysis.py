@@ -299,7 +299,9 @@ def test_compare_recipients_and_supplier_to_recipients(small):
     )
     assert russia["tiv"].tolist() == [10.0, 210.0]
     with pytest.raises(ValueError):
-        A.compare_recipients(small, ["Azerbaijan"])
+        A.compare_recipients(small, [])
+    one = A.compare_recipients(small, ["Azerbaijan"], periods=["2016-20"])
+    assert one["tiv"].tolist() == [az_2016] and one["ratio"].isna().all()
     both = A.supplier_to_recipients(
         small, "Russia", ["Azerbaijan", "Armenia"], start=2011, end=2020
     )

@@ -38,6 +38,9 @@ def test_recipient_comparison():
         matplotlib.colors.to_rgb(RECIPIENTS["Azerbaijan"])
     )
     assert [t.get_text() for t in ax.texts if t.get_gid() == "ratio"] == ["5.0×", "3.0×"]
+    small = comparison.assign(tiv=[1827.0, 17.5, 0.0, 29.0])
+    ax = P.plot_recipient_comparison(small, colours=RECIPIENTS)
+    assert not [t for t in ax.texts if t.get_gid() == "ratio"]  # no 104.4x, no 0.0x
     assert legend_labels(ax) == ["Azerbaijan", "Armenia"]
     assert ax.get_ylabel() == P.TIV_LABEL
     assert note_of(ax) == NOTE
@@ -56,7 +59,7 @@ def test_supplier_to_both_sides():
         )
     )
     ax = P.plot_supplier_to_both_sides(yearly, events=EVENTS)
-    assert ax.get_title() == "Russia's arms deliveries to Azerbaijan and Armenia"
+    assert ax.get_title() == "Russia's arms deliveries to Azerbaijan and Armenia, 2013-19"
     drawn = bars(ax)
     # every year in the range gets a slot for each side (zero-height where nothing came)
     assert len([g for g in drawn if g.startswith("Armenia|") and "estimated" not in g]) == 7

@@ -17,9 +17,9 @@ from arms import plotting as P  # noqa: E402
 def test_timeline_rows_bars_markers(timeline):
     ax = P.plot_deal_timeline(timeline)
     assert [t.get_text() for t in ax.get_yticklabels()] == [
-        "Heron (Israel)\nsecond hand",
-        "Harop (Israel)",
-        "Su-30K (Russia)",
+        "Heron (Israel, ordered 2010): 5 units\nsecond hand",
+        "Harop (Israel, ordered 2011): 75? units",
+        "Su-30K (Russia, ordered 2019): 4 units",
     ]
     drawn = bars(ax)
     assert set(drawn) == {
@@ -88,5 +88,34 @@ def test_timeline_deal_without_deliveries(timeline):
         }
     )
     ax = P.plot_deal_timeline(pd.concat([timeline, pending], ignore_index=True))
-    assert "Pending (Israel)" in [t.get_text() for t in ax.get_yticklabels()]
+    assert "Pending (Israel, ordered 2023)" in [t.get_text() for t in ax.get_yticklabels()]
     assert not [g for g in bars(ax) if g.startswith("Pending")]
+
+
+def test_timeline_labels_never_show_keys_dashes_or_overlap(timeline):
+    keyed = pd.DataFrame(
+        {
+            "deal": "T-72 (Russia \u2192 Azerbaijan, 1993) [line 10387]",
+            "deal_key": "line 10387",
+            "designation": "T-72",
+            "supplier": "Russia",
+            "status": "-",
+            "order_year": 1993,
+            "year": range(1994, 2025),
+            "units": 10,
+            "units_estimated": True,
+        }
+    )
+    ax = P.plot_deal_timeline(pd.concat([timeline, keyed], ignore_index=True))
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert "T-72 (Russia, ordered 1993): 310? units" in labels
+    assert not any("[" in label or label.endswith("-") for label in labels)
+    row = labels.index("T-72 (Russia, ordered 1993): 310? units")
+    counts = sorted(
+        t.get_position()[0]
+        for t in ax.texts
+        if t.get_gid() == "units" and round(t.get_position()[1]) == row
+    )
+    gaps = [b - a for a, b in itertools.pairwise(counts)]
+    assert len(counts) > 2 and min(gaps) >= (2024 - 1993 + 1) / 14  # thinned, never crowded
+    assert "not comparable across deals" in ax.get_xlabel()

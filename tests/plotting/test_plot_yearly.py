@@ -48,7 +48,8 @@ def test_yearly_hatching_only_on_estimated_parts(yearly):
 def test_yearly_labels_legend_note_events(yearly):
     ax = P.plot_yearly_by_supplier(yearly, events=EVENTS)
     assert ax.get_ylabel() == P.TIV_LABEL == "SIPRI TIV (millions; volume, not US$)"
-    assert ax.get_title() == "Arms imports of Azerbaijan by supplier"
+    years = f"{yearly['year'].min()}-{yearly['year'].max() % 100:02d}"
+    assert ax.get_title() == f"Arms imports of Azerbaijan by supplier, {years}"
     assert legend_labels(ax) == ["Turkiye", "Russia", "Israel", "Rests on SIPRI estimates"]
     assert note_of(ax) == NOTE  # generated date from attrs, clock time dropped
     labels = [t.get_text() for t in ax.texts if t.get_gid() == "event-label"]

@@ -114,11 +114,13 @@ def test_workbook_has_every_table(built):
     sheets = openpyxl.load_workbook(result.workbook, read_only=True).sheetnames
     # Same table name on two template pages: qualified by the recipient.
     assert sheets == ["README", "Shares", "Azerbaijan Imports", "Armenia Imports"]
-    shares = pd.read_excel(result.workbook, sheet_name="Shares")
-    assert shares.to_dict("list") == {"supplier": ["Israel", "Russia"], "share": [69.2, 17.0]}
-    assert pd.read_excel(result.workbook, sheet_name="Armenia Imports")["recipient"].tolist() == [
-        "Armenia"
-    ]
+    # for handing on: the title and a source line above headers in words with units
+    shares = pd.read_excel(result.workbook, sheet_name="Shares", header=2)
+    assert shares.to_dict("list") == {"supplier": ["Israel", "Russia"], "share (%)": [69.2, 17.0]}
+    top = pd.read_excel(result.workbook, sheet_name="Shares", header=None, nrows=2)[0].tolist()
+    assert top[0] == "Shares" and top[1].startswith("Source: SIPRI Arms Transfers Database")
+    imports = pd.read_excel(result.workbook, sheet_name="Armenia Imports", header=2)
+    assert imports["recipient"].tolist() == ["Armenia"]
     assert 'href="arms-tables.xlsx"' in text(result.index)
 
 
@@ -292,7 +294,7 @@ def test_sheet_prefix_not_repeated(tmp_path, monkeypatch):
         folder = tmp_path / stem / (recipient or "")
         monkeypatch.setenv(ENV_TABLES, str(folder))  # as the build sets it for a kernel
         for i, name in enumerate(names):
-            report.collect_table(pd.DataFrame({"x": [i]}), name)
+            report.collect_table(pd.DataFrame({"x": [f"{stem} {recipient} {i}"]}), name)
         page = report.PageResult(Path(f"{stem}.ipynb"), stem, stem, recipient, html=folder)
         page.tables = sorted(folder.glob("*.pkl"))
         return page
@@ -315,4 +317,67 @@ def test_sheet_prefix_not_repeated(tmp_path, monkeypatch):
         "Georgia Imports",
     ]
     assert not any("Azerbaijan Azerbaijan" in n or "Armenia Armenia" in n for n in names)
-    assert tables["Armenia Imports"]["x"].tolist() == [1]
+    assert tables["Armenia Imports"]["x"].tolist() == ["05-profile Armenia 1"]
+
+
+def test_same_table_of_two_pages_is_one_sheet(tmp_path, monkeypatch):
+    def fake_page(stem, recipient):
+        folder = tmp_path / stem / (recipient or "")
+        monkeypatch.setenv(ENV_TABLES, str(folder))
+        report.collect_table(pd.DataFrame({"tiv": [1.5]}), "Azerbaijan suppliers by period")
+        page = report.PageResult(Path(f"{stem}.ipynb"), stem, stem, recipient, html=folder)
+        page.tables = sorted(folder.glob("*.pkl"))
+        return page
+
+    pages = [fake_page("02-azerbaijan", None), fake_page("05-profile", "Azerbaijan")]
+    assert list(report.workbook_tables(pages)) == ["Azerbaijan suppliers by period"]
+
+
+# ------------------------------------------------------------------ data scope, --pages, stale
+
+
+def test_select_pages_by_number_stem_or_name(tmp_path):
+    notebooks = report.find_notebooks([write_notebooks(tmp_path / "nbs")])
+    assert [p.stem for p in report.select_pages(notebooks, ["1", "profile"])] == [
+        "01-good",
+        TEMPLATE,
+    ]
+    assert report.select_pages(notebooks, None) == notebooks
+    with pytest.raises(ArmsError, match="no notebook matches --pages 'nothing'; there are: 01"):
+        report.select_pages(notebooks, ["nothing"])
+
+
+@pytest.mark.slow
+def test_given_files_only_and_stale_pages_removed(tmp_path):
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    params = new_code_cell(
+        "DATA_DIR = None\nDATA = None\nRECIPIENTS = ['Default']", metadata={"tags": ["parameters"]}
+    )
+    body = new_code_cell(
+        "from arms.io import discovery\n"
+        "print('FILES', sorted(discovery.describe(DATA_DIR)['name']))\n"
+        "print('DATA', Path(DATA).name)\n"
+        "print('RECIPIENTS', RECIPIENTS)"
+    )
+    nb = new_notebook(cells=[new_code_cell("from pathlib import Path"), params, body])
+    (folder / "01-files.ipynb").write_text(nbformat_text(nb), encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "07-old-page.html").write_text("stale")
+    (out / "notes.txt").write_text("the user's own file")
+    result = report.build_report([folder], out, data=DATA_FILE, recipients=["Georgia"])
+    html = text(result.pages[0].html)
+    assert f"FILES [&#x27;{DATA_FILE.name}&#x27;]" in html or f"FILES ['{DATA_FILE.name}']" in html
+    assert "RECIPIENTS [&#x27;Georgia&#x27;]" in html or "RECIPIENTS ['Georgia']" in html
+    assert str(DATA_FILE.parent) not in html and str(DATA_FILE.parent) not in text(result.index)
+    assert not (out / "07-old-page.html").exists() and (out / "notes.txt").exists()
+    assert sorted(p.name for p in out.glob("*.html")) == ["01-files.html", "index.html"]
+
+
+def nbformat_text(nb) -> str:
+    import nbformat
+
+    return nbformat.writes(nb)
