@@ -22,15 +22,6 @@ needs_shared = pytest.mark.skipif(
 )
 
 
-def read_any(path, **kw):
-    kind = arms.detect_format(path).kind
-    reader = {
-        "deals": arms.read_trade_register,
-        "deliveries": arms.read_deliveries,
-        "tiv": arms.read_tiv_table,
-    }[kind]
-    return reader(path, **kw)
-
 
 def without_lines(frame):
     return frame.drop(columns=["source_line"], errors="ignore").reset_index(drop=True)
@@ -229,7 +220,7 @@ def test_xlsx_reads_like_csv(name, tmp_path):
     _to_xlsx(src, xlsx)
     assert arms.detect_format(xlsx).variant == arms.detect_format(src).variant
     assert arms.detect_format(xlsx).container == "xlsx"
-    a, b = read_any(src), read_any(xlsx)
+    a, b = arms.read_any(src), arms.read_any(xlsx)
     assert_frame_equal(without_lines(a), without_lines(b))
     assert a.attrs["source"]["generated"] == b.attrs["source"]["generated"]
 
@@ -336,7 +327,7 @@ def test_real_files_read_completely(name, variant, records):
     path = SHARED / name
     info = arms.detect_format(path)
     assert info.variant == variant
-    frame = read_any(path)  # errors="raise": any unreadable line fails the test
+    frame = arms.read_any(path)  # errors="raise": any unreadable line fails the test
     assert frame.attrs["rejected"] == []
     assert frame.attrs["source"]["records"] == records
     if info.kind != "tiv":

@@ -16,15 +16,6 @@ needs_shared = pytest.mark.skipif(
 )
 
 
-def read_any(path, **kw):
-    kind = arms.detect_format(path).kind
-    reader = {
-        "deals": arms.read_trade_register,
-        "deliveries": arms.read_deliveries,
-        "tiv": arms.read_tiv_table,
-    }[kind]
-    return reader(path, **kw)
-
 
 def without_lines(frame):
     return frame.drop(columns=["source_line"], errors="ignore").reset_index(drop=True)
