@@ -567,4 +567,3 @@ def _command(name: str, flt: _Filter) -> str:
         if flt.years[1] is not None:
             parts += ["--to", str(flt.years[1])]
     return "arms extract " + shlex.join(parts)
-

@@ -14,7 +14,6 @@ import io
 import numpy as np
 import pandas as pd
 
-from arms.io.records import FIELDS
 from arms.io.sources import Source
 
 __all__ = ["NotClean", "fast_chunks"]
@@ -49,7 +48,7 @@ def fast_chunks(src: Source):
     info = src.info
     if info.variant == "V8" or info.container != "text" or "line padding" in info.quirks:
         return None
-    names = FIELDS[info.variant]
+    names = info.fields
     n, delim = len(names), info.delimiter
     text = src.text
     end = len(text)
@@ -60,6 +59,13 @@ def fast_chunks(src: Source):
     if not body:
         return iter([({name: np.array([], dtype=object) for name in names}, [], None)])
     if body.startswith(delim):
+        return None
+    header = src.lines[info.header_line - 1]
+    # another download's preamble, header or footer among the data: the careful path splits
+    # the parts (a few literal searches; a regular expression over the text costs more)
+    markers = ("\n©", "\n(c)", "\n(C)", "\nÂ©", "\nSource:", "\nData generated",
+               "\nTransfers of major", "\n" + header)  # fmt: skip
+    if any(m in body for m in markers) or body.startswith(header):
         return None
     lines_in_body = body.count("\n") + 1
     commas = body.count(delim)

@@ -68,6 +68,7 @@ def provenance(src: Source, records: int) -> dict:
         "year_from": meta.get("year_from"),
         "year_to": meta.get("year_to"),
         "records": records,
+        "renamed_columns": dict(info.renamed),
     }
 
 
@@ -108,8 +109,32 @@ def read_register(src: Source, *, errors: str, want: str) -> pd.DataFrame:
     frame = schema.conform(frame, kind)
     frame.attrs["source"] = provenance(src, len(frame) + len(rejects.items))
     frame.attrs["warnings"] = warn_list
+    parts = src.parts or [{"header_line": info.header_line, "first_line": info.header_line + 1}]
+    frame.attrs["parts"] = parts
+    if len(parts) > 1:
+        _flag_duplicates(frame, warn_list)
     rejects.finish(frame)
     return frame
+
+
+def _flag_duplicates(frame: pd.DataFrame, warn_list: list) -> None:
+    """Warn of each row repeating an earlier one (a file joining several downloads)."""
+    values = frame.drop(columns=["source_line"], errors="ignore").astype("string").fillna("")
+    repeated = values.duplicated(keep="first").to_numpy()
+    if not repeated.any():
+        return
+    first = {}
+    for idx, key in enumerate(map(tuple, values.itertuples(index=False))):
+        if repeated[idx]:
+            warn_list.append(
+                {
+                    "line": int(frame["source_line"].iloc[idx]),
+                    "reason": f"duplicate of line {first[key]} (the file joins downloads)",
+                    "text": "",
+                }
+            )
+        else:
+            first.setdefault(key, int(frame["source_line"].iloc[idx]))
 
 
 _RE_V1_YEARS = re.compile(r"\d{4}(?:\s*;\s*\d{4})*")

@@ -7,6 +7,7 @@ workbooks (rendered as CSV lines so every reader runs unchanged) all end up here
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 import json
@@ -18,9 +19,11 @@ from pathlib import Path
 
 from arms.errors import SipriFormatError
 from arms.io.formats import (
+    FIELDS,
     KIND_OF_VARIANT,
     MAX_PREAMBLE,
     FormatInfo,
+    field_names,
     match_header,
     split_header,
     strip_padding,
@@ -40,6 +43,8 @@ class Source:
     data_offset: int = 0  # index in ``text`` of the first character after the header line
     records: list | None = None  # JSON: the array of objects
     _lines: list[str] | None = field(default=None, repr=False)  # split on first use
+    #: the parts of a file that joins several downloads (header line, first data line)
+    parts: list = field(default_factory=list)
 
     @property
     def lines(self) -> list[str]:
@@ -146,6 +151,9 @@ def _load_text(p: Path, text: str, encoding: str, sha: str) -> Source:
         # spreadsheet re-saves pad the header as well as the data; a data line alone ending
         # in ';' may be a comment, so only the header decides
         quirks.append("line padding")
+    fields, renamed = (), ()
+    if variant in FIELDS:
+        fields, renamed = field_names(variant, columns, path=str(p), line=index + 1)
     metadata = parse_preamble(preamble, variant)
     years = [int(c) for c in columns if re.fullmatch(r"\d{4}", c)]
     if years and "year_from" not in metadata:
@@ -162,6 +170,8 @@ def _load_text(p: Path, text: str, encoding: str, sha: str) -> Source:
         metadata=metadata,
         quirks=tuple(quirks),
         sha256=sha,
+        fields=fields,
+        renamed=renamed,
     )
     offset = sum(len(line) + 1 for line in lines[: index + 1])
     return Source(info=info, text=text, data_offset=min(offset, len(text)))
@@ -257,17 +267,11 @@ def _load_xlsx(p: Path, data: bytes, sha: str) -> Source:
         lines.pop()
     source = _load_text(p, "\n".join(lines), "utf-8", sha)
     info = source.info
-    source.info = FormatInfo(
-        path=info.path,
-        variant=info.variant,
-        kind=info.kind,
+    source.info = dataclasses.replace(
+        info,
         container="xlsx",
         encoding=None,
         delimiter=",",
-        header_line=info.header_line,
-        columns=info.columns,
-        metadata=info.metadata,
         quirks=tuple(q for q in info.quirks if q not in ("line padding",)),
-        sha256=sha,
     )
     return source

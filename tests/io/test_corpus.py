@@ -264,6 +264,185 @@ def negative_tiv_v1():
     return "a.csv", b"\n".join(head + data), Refused("deals", "line 16")
 
 
+# -- item 2: every part of a file read or refused
+
+
+def concat(*names: str) -> bytes:
+    out = b""
+    for name in names:
+        data = raw(name)
+        out += data if data.endswith(b"\n") else data + b"\n"
+    return out
+
+
+def twice(name: str, kind: str) -> pd.DataFrame:
+    frame = clean(name, kind)
+    return pd.concat([frame, frame], ignore_index=True)
+
+
+@case
+def concat_v7_twice():
+    return "a.txt", concat(V7, V7), Rows("deliveries", twice(V7, "deliveries"))
+
+
+@case
+def concat_v1_twice():
+    return "a.csv", concat(REG26, REG26), Rows("deals", twice(REG26, "deals"))
+
+
+@case
+def concat_v1_twice_raise():
+    return "a.csv", concat(REG26, REG26), Rows("deals", twice(REG26, "deals"), errors="raise")
+
+
+@case
+def concat_v2_twice():
+    return "a.csv", concat(DEL, DEL), Rows("deliveries", twice(DEL, "deliveries"))
+
+
+@case
+def concat_v1_no_preamble_twice():
+    head, data = body(REG26)
+    part = b"\n".join(head[-1:] + data) + b"\n"
+    return "a.csv", part + part, Rows("deals", twice(REG26, "deals"))
+
+
+@case
+def concat_v1_then_v2_refused():
+    return "a.csv", concat(REG26, DEL), Refused("deals", "second header.*V2")
+
+
+@case
+def copyright_line_mid_v1():
+    head, data = body(REG26)
+    text = b"\n".join(head + data[:199] + [b"(c) SIPRI 2026"] + data[199:])
+    return "a.csv", text, Rows("deals", clean(REG26, "deals"))
+
+
+@case
+def copyright_line_mid_v7():
+    head, data = body(V7)
+    text = b"\n".join(head + data[:500] + [data[-1]] + data[500:-1])
+    return "a.txt", text, Rows("deliveries", clean(V7, "deliveries"))
+
+
+@case
+def source_line_mid_v2():
+    head, data = body(DEL)
+    text = b"\n".join(head + data[:100] + [b"Source: SIPRI Arms Transfers Database"] + data[100:])
+    return "a.csv", text, Rows("deliveries", clean(DEL, "deliveries"))
+
+
+@case
+def concat_v3_import_export():
+    expected = pd.concat([clean(V3, "tiv"), clean(V3X, "tiv")], ignore_index=True)
+    return "a.csv", concat(V3, V3X), Rows("tiv", expected)
+
+
+@case
+def concat_v6_twice():
+    return "a.csv", concat(V6, V6), Rows("tiv", twice(V6, "tiv"))
+
+
+@case
+def concat_v3_then_v6_refused():
+    return "a.csv", concat(V3, V6), Refused("tiv", "second table header.*V6")
+
+
+# -- item 1: columns by name
+
+
+def permuted(name: str, order: list[int], *, delim: bytes = b",") -> bytes:
+    head, data = body(name)
+    n = len(head[-1].split(delim))
+    out = []
+    for line in head[-1:] + data:
+        cells = line.split(delim)
+        assert len(cells) == n, line
+        out.append(delim.join(cells[j] for j in order))
+    return b"\n".join(head[:-1] + out) + b"\n"
+
+
+def swap(n: int, a: int, b: int) -> list[int]:
+    order = list(range(n))
+    order[a], order[b] = order[b], order[a]
+    return order
+
+
+@case
+def v1_tiv_columns_swapped():
+    data = permuted(REG26, swap(16, 13, 15))
+    return "a.csv", data, Rows("deals", clean(REG26, "deals"))
+
+
+@case
+def v1_designation_description_swapped():
+    data = permuted(REG26, swap(16, 6, 7))
+    return "a.csv", data, Rows("deals", clean(REG26, "deals"))
+
+
+@case
+def v1_columns_reversed_blocks():
+    # recipient and supplier swapped (the header no longer starts "Recipient,Supplier")
+    data = permuted(REG26, swap(16, 0, 1))
+    return "a.csv", data, Rows("deals", clean(REG26, "deals"))
+
+
+@case
+def v2_columns_swapped():
+    data = permuted(DEL, swap(17, 14, 15))
+    return "a.csv", data, Rows("deliveries", clean(DEL, "deliveries"))
+
+
+@case
+def v7_columns_swapped():
+    head, data = body(V7)
+    n = len(head[-1].split(b";"))
+    order = swap(n, 8, 10)
+    lines = [b";".join(x.split(b";")[j] for j in order) for x in head[-1:] + data[:-2]]
+    text = b"\n".join(head[:-1] + lines + data[-2:])
+    return "a.txt", text, Rows("deliveries", clean(V7, "deliveries"))
+
+
+@case
+def v1_alias_renamed_back():
+    data = raw(REG26).replace(b"Deliveries in the Year Range", b"Number delivered", 1)
+    return "a.csv", data, Rows("deals", clean(REG26, "deals"))
+
+
+def header_edit(name: str, old: bytes, new: bytes) -> bytes:
+    data = raw(name)
+    head, _ = body(name)
+    assert old in head[-1]
+    return data.replace(head[-1], head[-1].replace(old, new, 1), 1)
+
+
+@case
+def v1_missing_column_refused():
+    head, data = body(REG26)
+    lines = [b",".join(x.split(b",")[:12] + x.split(b",")[13:]) for x in head[-1:] + data]
+    text = b"\n".join(head[:-1] + lines)
+    return "a.csv", text, Refused("deals", "missing comments")
+
+
+@case
+def v1_unknown_column_refused():
+    data = header_edit(REG26, b"Comments", b"Remarks")
+    return "a.csv", data, Refused("deals", "missing comments.*unknown 'Remarks'")
+
+
+@case
+def v1_duplicated_column_refused():
+    data = header_edit(REG26, b"SIPRI TIV per unit", b"SIPRI TIV for total order")
+    return "a.csv", data, Refused("deals", "missing tiv_per_unit.*duplicated")
+
+
+@case
+def v2_unknown_column_refused():
+    data = header_edit(DEL, b"Armament category", b"Weapon class")
+    return "a.csv", data, Refused("deliveries", "unknown 'Weapon class'")
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_corpus_case(name, tmp_path):
     file_name, data, outcome = CASES[name]()
@@ -273,4 +452,44 @@ def test_corpus_case(name, tmp_path):
 
 
 def test_corpus_is_large_enough():
-    assert len(CASES) >= 15
+    assert len(CASES) >= 40
+
+
+def test_concatenated_parts_and_duplicates_are_reported(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes(concat(V7, V7))
+    got = arms.read_deliveries(path)
+    assert len(got.attrs["parts"]) == 2
+    once = clean(V7, "deliveries")
+    repeated = [w for w in got.attrs["warnings"] if "duplicate of line" in w["reason"]]
+    assert len(repeated) == len(once)
+
+
+def test_renamed_columns_are_recorded():
+    got = clean(REG26, "deals")
+    assert got.attrs["source"]["renamed_columns"] == {
+        "Deliveries in the Year Range": "Number delivered"
+    }
+
+
+@pytest.mark.parametrize("name", [REG26, DEL, V7])
+def test_every_input_record_is_in_the_frame_or_rejected(name, tmp_path):
+    """Damage every 7th data line; count data lines in, rows + rejections out."""
+    head, data = body(name)
+    delim = b";" if name == V7 else b","
+    damaged = [
+        x.replace(delim, b"", 2) if i % 7 == 3 and delim in x else x for i, x in enumerate(data)
+    ]
+    text = b"\n".join(head + damaged + head + damaged)  # and the whole download twice
+    path = tmp_path / "a.csv"
+    path.write_bytes(text)
+    kind = "deals" if name == REG26 else "deliveries"
+    reader = arms.read_trade_register if kind == "deals" else arms.read_deliveries
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got = reader(path, errors="warn")
+    records = sum(1 for x in damaged if x.strip() and not x.startswith(b"\xc2\xa9")) * 2
+    assert len(got) + len(got.attrs["rejected"]) == records
+    assert len(got.attrs["rejected"]) == 2 * sum(
+        1 for i, x in enumerate(data) if i % 7 == 3 and delim in x
+    )
