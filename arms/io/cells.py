@@ -90,7 +90,8 @@ class Rejects:
         ``record`` numbers the element of a JSON array, which has no line of its own.
         """
         if self.errors == "raise":
-            raise SipriFormatError(f"{reason}; found: {text[:200]!r}", path=self.path, line=line)
+            shown = text if len(text) <= 80 else text[:77] + "..."
+            raise SipriFormatError(f"{reason}; found: {shown!r}", path=self.path, line=line)
         item = {"line": line, "reason": reason, "text": text}
         if record is not None:
             item["record"] = record

@@ -411,11 +411,13 @@ def unknown_header(p: Path, lines: list[str]) -> SipriFormatError:
     seen = max(candidates, key=lambda x: len(_columns_of(x)), default=(lines[0] if lines else ""))
     cols = _columns_of(seen)
     best = max(_KNOWN_HEADERS, key=lambda v: _similarity(cols, _columns_of(_KNOWN_HEADERS[v])))
-    shown = [c.strip() for c in re.split(r"[,;]", seen)][:20]
+    shown = [c.strip()[:24] for c in re.split(r"[,;]", seen[:2000])][:6]
+    known = _KNOWN_HEADERS[best]
+    known = known if len(known) <= 90 else known[:87] + "..."
     return SipriFormatError(
         "no SIPRI header found in the first "
         f"{min(len(lines), MAX_PREAMBLE)} lines; columns seen: {shown}; nearest known variant "
-        f"is {best} ({VARIANTS[best]}), whose header is: {_KNOWN_HEADERS[best]}",
+        f"is {best} ({VARIANTS[best]}), whose header is: {known}",
         path=str(p),
         line=1 + (lines.index(seen) if seen in lines else 0),
     )

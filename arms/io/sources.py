@@ -6,6 +6,7 @@ workbooks (rendered as CSV lines so every reader runs unchanged) all end up here
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import hashlib
@@ -31,7 +32,7 @@ from arms.io.formats import (
 )
 from arms.io.preamble import parse_preamble
 
-__all__ = ["Source", "load_source"]
+__all__ = ["Source", "load_source", "reading"]
 
 
 @dataclass
@@ -57,11 +58,50 @@ class Source:
         return self._lines
 
 
+@contextlib.contextmanager
+def reading(path):
+    """Turn any failure while reading ``path`` into a :class:`SipriFormatError` naming it.
+
+    A damaged file must never reach the user as an "internal error" without its name:
+    decoding, recursion, overflow, type and value errors become one short message.
+    """
+    try:
+        yield
+    except SipriFormatError:
+        raise
+    except (
+        UnicodeError,
+        RecursionError,
+        OverflowError,
+        TypeError,
+        ValueError,
+        KeyError,
+        IndexError,
+        csv.Error,
+        MemoryError,
+    ) as exc:
+        detail = " ".join(str(exc).split())[:120]
+        raise SipriFormatError(
+            f"cannot be read as a SIPRI export ({type(exc).__name__}: {detail})",
+            path=str(path),
+            line=_line_of(exc),
+        ) from None
+
+
+def _line_of(exc) -> int | None:
+    line = getattr(exc, "lineno", None)
+    return line if isinstance(line, int) else None
+
+
 def load_source(path: str | os.PathLike) -> Source:
     """Read, decode and recognise ``path``; return its lines (or JSON records) and info."""
     if not isinstance(path, str | os.PathLike):
         raise TypeError(f"path must be a str or os.PathLike, not {type(path).__name__}")
-    p = Path(path)
+    with reading(path):
+        return _load_source(Path(path))
+
+
+def _load_source(p: Path) -> Source:
     try:
         data = p.read_bytes()
     except IsADirectoryError:
@@ -80,11 +120,17 @@ def load_source(path: str | os.PathLike) -> Source:
 # decoding and sniffing
 
 
+_HTML_STARTS = (b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body", b"<!-- saved from",
+                b"<meta", b"<title")  # fmt: skip
+
+
 def _reject_non_text(data: bytes, path: str) -> None:
     if not data.strip():
         raise SipriFormatError("file is empty; expected a SIPRI export", path=path, line=1)
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return  # UTF-16 text (Excel's "Unicode Text"): decoded, then recognised
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")):
+    if head.startswith(_HTML_STARTS) or (b"<html" in head and b"</" in head):
         raise SipriFormatError(
             "is an HTML page, not a SIPRI export (SIPRI's old export endpoint now returns its "
             "website; download the file again from https://armstransfers.sipri.org or use "
@@ -94,6 +140,13 @@ def _reject_non_text(data: bytes, path: str) -> None:
         )
     if data[:5] == b"%PDF-":
         raise SipriFormatError("is a PDF document, not a SIPRI export", path=path, line=1)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise SipriFormatError(
+            "is an old binary Excel workbook (.xls, BIFF), which arms cannot read; open it in "
+            "Excel or LibreOffice and save it as .xlsx or CSV",
+            path=path,
+            line=1,
+        )
     if data[:4] == b"PK\x03\x04":
         if b"xl/" not in data[:65536] and b"[Content_Types].xml" not in data[:65536]:
             raise SipriFormatError(
@@ -102,26 +155,51 @@ def _reject_non_text(data: bytes, path: str) -> None:
                 line=1,
             )
         return
-    if b"\x00" in data[:65536]:
-        raise SipriFormatError("is binary data (NUL bytes), not a SIPRI export", path=path, line=1)
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        what = "binary data (NUL bytes)" if nul < 65536 and line < 3 else "damaged text"
+        raise SipriFormatError(
+            f"is {what}, not a SIPRI export: a NUL byte at line {line}", path=path, line=line
+        )
 
 
 def _decode(data: bytes) -> tuple[str, str]:
     # SIPRI's 2024-25 exports are cp1252 and not valid UTF-8; the 2026 ones are UTF-8, and
     # spreadsheet copies may add a BOM. Try UTF-8 first: cp1252 would accept anything.
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16"), "utf-16"
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        data, bom = data[3:], True
+    else:
+        bom = False
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), "utf-8-sig" if bom else "utf-8"
     except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8", errors="surrogateescape")
+    if not _NON_ASCII_UTF8.search(text):
         # cp1252 leaves five bytes undefined; latin-1 maps them, so decoding never fails.
         return data.decode("cp1252", errors="replace"), "cp1252"
+    # UTF-8 with some cp1252 lines (a file edited in two editors): each line by itself
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if _SURROGATE.search(line):
+            raw = line.encode("utf-8", errors="surrogateescape")
+            lines[i] = raw.decode("cp1252", errors="replace")
+    return "\n".join(lines), "utf-8+cp1252"
+
+
+_NON_ASCII_UTF8 = re.compile("[^\x00-\x7f\udc80-\udcff]")
+_SURROGATE = re.compile("[\udc80-\udcff]")
 
 
 def _load_text(p: Path, text: str, encoding: str, sha: str) -> Source:
     quirks: list[str] = []
     if encoding == "utf-8-sig":
         quirks.append("bom")
+    if encoding in ("utf-16", "utf-8+cp1252"):
+        quirks.append(encoding)
     if "\r" in text:  # one-character search: cheap on files without any CR
         # A 2025 split record carries the only CRLF of the file: that is not a CRLF file.
         if text.count("\r\n") > text.count("\n") // 2:
@@ -136,6 +214,13 @@ def _load_text(p: Path, text: str, encoding: str, sha: str) -> Source:
             index = i
             break
     if variant is None:
+        if encoding == "utf-16" and any("\t" in x for x in lines):
+            raise SipriFormatError(
+                'is UTF-16 tab-separated text (Excel\'s "Unicode Text"), not a SIPRI CSV; '
+                'save it from Excel as "CSV UTF-8" instead',
+                path=str(p),
+                line=1,
+            )
         raise unknown_header(p, lines)
     header = strip_padding(lines[index])
     # V7 is ';'-separated; any register re-saved with ';' keeps its header that way
@@ -208,7 +293,7 @@ def _load_json(p: Path, text: str, encoding: str, sha: str) -> Source:
         )
     if data and not _JSON_KEYS <= set(data[0]):
         raise SipriFormatError(
-            f"JSON objects have keys {sorted(data[0])}; expected at least "
+            f"JSON objects have keys {sorted(map(str, data[0]))[:10]}; expected at least "
             f"{sorted(_JSON_KEYS)} (SIPRI backend layout V9)",
             path=str(p),
             line=1,
@@ -248,7 +333,9 @@ def _load_xlsx(p: Path, data: bytes, sha: str) -> Source:
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise SipriFormatError(f"cannot open the workbook: {exc}", path=str(p), line=1) from None
+        raise SipriFormatError(
+            f"cannot open the workbook: {str(exc)[:120]}", path=str(p), line=1
+        ) from None
     try:
         ws = wb.worksheets[0]
         rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]

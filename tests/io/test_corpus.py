@@ -443,6 +443,108 @@ def v2_unknown_column_refused():
     return "a.csv", data, Refused("deliveries", "unknown 'Weapon class'")
 
 
+# -- item 3: encodings
+
+
+@case
+def utf16_le_bom_v1():
+    data = raw(REG26).decode("utf-8").encode("utf-16")
+    return "a.csv", data, Rows("deals", clean(REG26, "deals"))
+
+
+@case
+def utf16_be_bom_v2():
+    data = b"\xfe\xff" + raw(DEL).decode("utf-8").encode("utf-16-be")
+    return "a.csv", data, Rows("deliveries", clean(DEL, "deliveries"))
+
+
+@case
+def utf16_tab_separated_refused():
+    text = raw(REG26).decode("utf-8").replace(",", "\t")
+    return "a.txt", text.encode("utf-16"), Refused("deals", "UTF-16")
+
+
+@case
+def mixed_utf8_and_cp1252_line():
+    head, data = body(REG26)
+    assert any("Guaiquer\u00ed".encode() in x for x in data)  # UTF-8 elsewhere
+    i = 3
+    fields = data[i].decode("utf-8").split(",")
+    fields[12] = "T\u00fcrkiye r\u00e9sum\u00e9"
+    data = data[:i] + [",".join(fields).encode("cp1252")] + data[i + 1 :]
+    expected = clean(REG26, "deals").copy()
+    expected.loc[i, "comments"] = "T\u00fcrkiye r\u00e9sum\u00e9"
+    return "a.csv", b"\n".join(head + data), Rows("deals", expected)
+
+
+@case
+def nul_byte_after_64k_refused():
+    head, data = body(REG26)
+    i = len(data) - 5
+    data = data[:i] + [data[i].replace(b",", b"\x00,", 1)] + data[i + 1 :]
+    line = len(head) + i + 1
+    return "a.csv", b"\n".join(head + data), Refused("deals", f"NUL byte at line {line}")
+
+
+@case
+def nul_bytes_binary_refused():
+    return "a.csv", b"\x00\x01\x02" * 100, Refused("deals", "binary")
+
+
+@case
+def old_xls_refused():
+    data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500
+    return "a.xls", data, Refused("deals", r"\.xls.*save it as")
+
+
+@case
+def html_saved_by_browser():
+    data = b"<!-- saved from url=(0031)https://armstransfers.sipri.org -->\n<html><body>"
+    return "a.csv", data + b"x" * 100, Refused("deals", "HTML")
+
+
+@case
+def html_after_bom_and_blank_lines():
+    data = b"\xef\xbb\xbf\n\n  <!DOCTYPE HTML PUBLIC>\n<html><head></head></html>"
+    return "a.csv", data, Refused("deals", "HTML")
+
+
+# -- item 6: errors name the file, stay short
+
+
+@case
+def json_invalid_refused():
+    return "a.json", raw(JSON)[:5000], Refused("deliveries", "invalid JSON")
+
+
+@case
+def json_deeply_nested_refused():
+    return "a.json", b"[" * 200_000 + b"]" * 200_000, Refused("deliveries", "")
+
+
+@case
+def json_wrong_keys_short_message():
+    keys = ",".join(f'"k{i}": {i}' for i in range(5000))
+    return "a.json", ("[{" + keys + "}]").encode(), Refused("deliveries", "expected at least")
+
+
+@case
+def json_not_array_refused():
+    return "a.json", b'{"x": 1}', Refused("deliveries", "not an array")
+
+
+@case
+def huge_garbage_line_short_message():
+    return "a.csv", b"a," * 500_000 + b"\n", Refused("deals", "no SIPRI header")
+
+
+@case
+def long_bad_line_short_message():
+    head, data = body(REG26)
+    data = data[:2] + [data[2] + b"x" * 1_000_000 + b",1"] + data[3:]
+    return "a.csv", b"\n".join(head + data), Refused("deals", "line 15")
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_corpus_case(name, tmp_path):
     file_name, data, outcome = CASES[name]()
