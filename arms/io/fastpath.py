@@ -27,12 +27,6 @@ class NotClean(Exception):
 #: freed before the next, which keeps memory and time per row flat on large files.
 _CHUNK_ROWS = 200_000
 
-# Columns the fast path lets the C parser convert to float (validated afterwards).
-_NUMERIC = {
-    "order_year", "number_ordered", "number_delivered", "tiv_per_unit", "tiv_order",
-    "tiv_delivered", "deal_id", "units", "year", "tiv_per_unit_new", "tiv",
-}  # fmt: skip
-
 
 def fast_chunks(src: Source):
     """Return an iterator of (columns, lines, row_text) chunks, or ``None``.
@@ -61,11 +55,9 @@ def fast_chunks(src: Source):
     if body.startswith(delim):
         return None
     header = src.lines[info.header_line - 1]
-    # another download's preamble, header or footer among the data: the careful path splits
-    # the parts (a few literal searches; a regular expression over the text costs more)
-    markers = ("\n©", "\n(c)", "\n(C)", "\nÂ©", "\nSource:", "\nData generated",
-               "\nTransfers of major", "\n" + header)  # fmt: skip
-    if any(m in body for m in markers) or body.startswith(header):
+    # another download's header among the data: the careful path splits the parts
+    # (a footer or preamble line has fewer delimiters, which the counts below catch)
+    if body.startswith(header) or ("\n" + header) in body:
         return None
     lines_in_body = body.count("\n") + 1
     commas = body.count(delim)
@@ -110,8 +102,8 @@ def fast_chunks(src: Source):
                 sep=delim,
                 header=None,
                 names=list(names),
-                # numeric columns are converted by the C parser; empty cells become NaN
-                dtype={name: "float64" if name in _NUMERIC else object for name in names},
+                # text only: numbers are checked by arms.io.cells, as on the careful path
+                dtype=object,
                 keep_default_na=False,
                 na_values=[""],
                 quoting=csv.QUOTE_NONE,

@@ -86,13 +86,16 @@ def read_register(src: Source, *, errors: str, want: str) -> pd.DataFrame:
     if info.variant == "V9":
         frame = _v9(src.records, rejects)
     else:
+        # a ';' copy of a comma export may write "1.000" for a thousand (V7 never does)
+        thousands = info.delimiter == ";" and info.variant != "V7"
 
         def convert(columns, lines, row_text) -> pd.DataFrame:
+            c = Cells(columns, lines, row_text, thousands=thousands)
             if info.variant == "V1":
-                return _v1(columns, lines, row_text, rejects)
+                return _v1(c, rejects)
             if info.variant == "V8":
-                return _v8(columns, lines, row_text, rejects, warn_list)
-            return _v2(columns, lines, row_text, rejects)
+                return _v8(c, rejects, warn_list)
+            return _v2(c, rejects)
 
         frame = None
         chunks = fast_chunks(src)
@@ -174,8 +177,7 @@ def _v1_years(c: Cells) -> tuple[pd.Series, pd.Series, pd.Series]:
     )
 
 
-def _v1(columns, lines, row_text, rejects) -> pd.DataFrame:
-    c = Cells(columns, lines, row_text)
+def _v1(c: Cells, rejects) -> pd.DataFrame:
     q = ("?",)
     number_ordered = c.number("number_ordered", integer=True)
     tiv_order = c.number("tiv_order")
@@ -240,8 +242,7 @@ def _v8_listed(u: str) -> str | None:
     return "; ".join(str(y) for y in sorted({int(y) for y in re.findall(r"\d{4}", u)}))
 
 
-def _v8(columns, lines, row_text, rejects, warn_list) -> pd.DataFrame:
-    c = Cells(columns, lines, row_text)
+def _v8(c: Cells, rejects, warn_list) -> pd.DataFrame:
     yes, no = ("yes",), ("no",)
     expected = "a range like '2009 - 2010' or nothing"
     first = c.convert("delivery_years", lambda u: _v8_range(u)[0], expected, "Int64")
@@ -291,8 +292,7 @@ def _v8(columns, lines, row_text, rejects, warn_list) -> pd.DataFrame:
     return c.finish(frame, rejects)
 
 
-def _v2(columns, lines, row_text, rejects) -> pd.DataFrame:
-    c = Cells(columns, lines, row_text)
+def _v2(c: Cells, rejects) -> pd.DataFrame:
     yes, no = ("yes",), ("no",)
     frame = pd.DataFrame(
         {

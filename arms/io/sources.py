@@ -178,7 +178,13 @@ def _decode(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     text = data.decode("utf-8", errors="surrogateescape")
-    if not _NON_ASCII_UTF8.search(text):
+    try:
+        # every non-ASCII byte failed as UTF-8 (a plain cp1252 file): encoding back to ASCII
+        # succeeds (in C, no scan in Python)
+        text.encode("ascii", errors="surrogateescape")
+    except UnicodeEncodeError:
+        pass  # some lines are valid UTF-8
+    else:
         # cp1252 leaves five bytes undefined; latin-1 maps them, so decoding never fails.
         return data.decode("cp1252", errors="replace"), "cp1252"
     # UTF-8 with some cp1252 lines (a file edited in two editors): each line by itself
@@ -190,7 +196,6 @@ def _decode(data: bytes) -> tuple[str, str]:
     return "\n".join(lines), "utf-8+cp1252"
 
 
-_NON_ASCII_UTF8 = re.compile("[^\x00-\x7f\udc80-\udcff]")
 _SURROGATE = re.compile("[\udc80-\udcff]")
 
 
