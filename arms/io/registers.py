@@ -18,7 +18,7 @@ import pandas as pd
 from arms import schema
 from arms.categories import normalize_category
 from arms.errors import SipriFormatError
-from arms.io.cells import STATUS, Cells, Rejects, strip_dash
+from arms.io.cells import STATUS, Cells, Rejects, plausible, strip_dash
 from arms.io.fastpath import NotClean, fast_chunks
 from arms.io.formats import VARIANTS
 from arms.io.preamble import scope
@@ -363,14 +363,38 @@ def _v9(records: list, rejects: Rejects) -> pd.DataFrame:
             )
         bad |= wrong
 
-    def ints(col: str, *, required: bool) -> pd.Series:
-        values = raw[col]
-        numeric = pd.to_numeric(values, errors="coerce")
-        wrong = (values.notna() & (numeric.isna() | (numeric % 1 != 0))).to_numpy().copy()
-        if required:
-            wrong |= values.isna().to_numpy()
-        reject(wrong, f"{col!r} must be a whole number")
-        return numeric.where(~pd.Series(wrong, index=raw.index)).astype("Int64")
+    def ints(col: str, *, required: bool, kind: str) -> pd.Series:
+        # the same definition as the CSV readers: a whole JSON number or digits, plausible
+        def one(v):
+            if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+                return None
+            if isinstance(v, bool) or not isinstance(v, int | float | str):
+                raise ValueError(v)
+            if isinstance(v, str):
+                if not re.fullmatch(r"\d{1,9}", v.strip()):
+                    raise ValueError(v)
+                v = int(v.strip())
+            if isinstance(v, float):
+                if not v.is_integer():
+                    raise ValueError(v)
+                v = int(v)
+            if not plausible(v, kind) and not (kind == "year" and v == 0):
+                raise ValueError(v)  # (the backend writes year 0 for "none": kept as before)
+            return v
+
+        out, wrong = [], []
+        for v in raw[col]:
+            try:
+                out.append(one(v))
+                wrong.append(required and out[-1] is None)
+            except (ValueError, OverflowError):
+                out.append(None)
+                wrong.append(True)
+        what = {"year": "a year 1900-2100", "count": "a whole number 0-1,000,000"}.get(
+            kind, "a whole number"
+        )
+        reject(np.asarray(wrong, dtype=bool), f"{col!r} must be {what}")
+        return pd.Series(pd.array(out, dtype="Int64"), index=raw.index)
 
     def bools(col: str) -> pd.Series:
         values = raw[col]
@@ -392,17 +416,17 @@ def _v9(records: list, rejects: Rejects) -> pd.DataFrame:
     )
     frame = pd.DataFrame(
         {
-            "deal_id": ints("tradeId", required=True),
+            "deal_id": ints("tradeId", required=True, kind="id"),
             "recipient": text("buyer"),
             "supplier": text("seller"),
-            "order_year": ints("orderYr", required=False),
+            "order_year": ints("orderYr", required=False, kind="year"),
             "order_year_estimated": bools("orderYrEst"),
             "designation": _designation(text("desg")),
             "description": text("desc"),
             "category": _category(text("category")),
             "status": status,
-            "year": ints("deliveryYr", required=True),
-            "units": ints("units", required=False),
+            "year": ints("deliveryYr", required=True, kind="year"),
+            "units": ints("units", required=False, kind="count"),
             "units_estimated": bools("unitsEst"),
             "allocation": "sipri",
         }

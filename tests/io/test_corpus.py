@@ -545,6 +545,119 @@ def long_bad_line_short_message():
     return "a.csv", b"\n".join(head + data), Refused("deals", "line 15")
 
 
+# -- item 5: one definition of a number
+
+
+def cell_edit(name: str, row: int, col: int, value: bytes, *, delim: bytes = b",") -> bytes:
+    head, data = body(name)
+    fields = data[row].split(delim)
+    fields[col] = value
+    data = data[:row] + [delim.join(fields)] + data[row + 1 :]
+    return b"\n".join(head + data) + b"\n"
+
+
+def without_row(name: str, kind: str, row: int) -> pd.DataFrame:
+    return clean(name, kind).drop(index=row)
+
+
+def _number_case(name, kind, col, value, row=7):
+    def build():
+        data = cell_edit(name, row, col, value)
+        return "a.csv", data, Rows(kind, without_row(name, kind, row), rejected=1)
+
+    return build
+
+
+for _label, _col, _value in [
+    ("exponent_tiv", 15, b"1e2"),
+    ("plus_sign_tiv", 14, b"+10"),
+    ("minus_sign_count", 4, b"-3"),
+    ("twenty_digit_count", 4, b"9" * 20),
+    ("twenty_digit_tiv", 15, b"9" * 20),
+    ("implausible_tiv", 15, b"5000000"),
+    ("implausible_order_year", 2, b"1850"),
+    ("five_digit_order_year", 2, b"20199"),
+    ("decimal_count", 8, b"2.5"),
+    ("inf_tiv", 13, b"inf"),
+    ("nan_tiv", 13, b"nan"),
+    ("hex_count", 4, b"0x10"),
+    ("space_inside_number", 14, b"1 000"),
+    ("comma_decimal_tiv", 13, b"0"),
+]:
+    if _label == "comma_decimal_tiv":
+        continue
+    CASES[f"v1_{_label}"] = _number_case(REG26, "deals", _col, _value)
+
+for _label, _col, _value in [
+    ("exponent_units", 8, b"1e1"),
+    ("plus_year", 10, b"+2022"),
+    ("huge_tiv", 15, b"1" * 25),
+]:
+    CASES[f"v2_{_label}"] = _number_case(DEL, "deliveries", _col, _value)
+
+
+def semicolon_copy(name: str) -> tuple[list[bytes], list[bytes]]:
+    head, data = body(name)
+    assert not any(b";" in x for x in data)
+    return head[:-1] + [head[-1].replace(b",", b";")], [x.replace(b",", b";") for x in data]
+
+
+@case
+def semicolon_copy_v2_reads():
+    head, data = semicolon_copy(DEL)
+    return "a.csv", b"\n".join(head + data), Rows("deliveries", clean(DEL, "deliveries"))
+
+
+@case
+def semicolon_copy_thousands_tiv_refused():
+    head, data = semicolon_copy(DEL)
+    fields = data[4].split(b";")
+    fields[15] = b"1.000"
+    data[4] = b";".join(fields)
+    expected = without_row(DEL, "deliveries", 4)
+    return "a.csv", b"\n".join(head + data), Rows("deliveries", expected, rejected=1)
+
+
+@case
+def semicolon_copy_thousands_units_refused():
+    head, data = semicolon_copy(DEL)
+    fields = data[6].split(b";")
+    fields[8] = b"1.000"
+    data[6] = b";".join(fields)
+    expected = without_row(DEL, "deliveries", 6)
+    return "a.csv", b"\n".join(head + data), Rows("deliveries", expected, rejected=1)
+
+
+def json_edit(index: int, key: str, value) -> bytes:
+    import json
+
+    records = json.loads(raw(JSON))
+    records[index][key] = value
+    return json.dumps(records).encode()
+
+
+def _json_case(key, value, index=3):
+    def build():
+        data = json_edit(index, key, value)
+        expected = clean(JSON, "deliveries")
+        expected = expected[expected["source_line"] != index + 1]
+        return "a.json", data, Rows("deliveries", expected, rejected=1)
+
+    return build
+
+
+for _label, _key, _value in [
+    ("five_digit_year", "deliveryYr", 20199),
+    ("negative_units", "units", -4),
+    ("true_as_id", "tradeId", True),
+    ("text_id", "tradeId", "12a"),
+    ("float_year", "deliveryYr", 2019.5),
+    ("huge_units", "units", 10**30),
+    ("list_as_year", "deliveryYr", [2019]),
+]:
+    CASES[f"json_{_label}"] = _json_case(_key, _value)
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_corpus_case(name, tmp_path):
     file_name, data, outcome = CASES[name]()
@@ -554,7 +667,7 @@ def test_corpus_case(name, tmp_path):
 
 
 def test_corpus_is_large_enough():
-    assert len(CASES) >= 40
+    assert len(CASES) >= 60
 
 
 def test_concatenated_parts_and_duplicates_are_reported(tmp_path):
