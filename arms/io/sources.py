@@ -130,7 +130,7 @@ def _reject_non_text(data: bytes, path: str) -> None:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return  # UTF-16 text (Excel's "Unicode Text"): decoded, then recognised
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith(_HTML_STARTS) or (b"<html" in head and b"</" in head):
+    if head.startswith(_HTML_STARTS) or (head[:1] == b"<" and b"<html" in head):
         raise SipriFormatError(
             "is an HTML page, not a SIPRI export (SIPRI's old export endpoint now returns its "
             "website; download the file again from https://armstransfers.sipri.org or use "
