@@ -14,6 +14,7 @@ import io
 import json
 import os
 import re
+import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -332,9 +333,84 @@ def _cell_text(value) -> str:
     return str(value).replace("\r\n", " ").replace("\n", " ")
 
 
+#: Bounds on a workbook (a SIPRI register is under 5 MB uncompressed): past them it is refused.
+MAX_XLSX_BYTES = 200 * 2**20
+MAX_SHARED_STRINGS_BYTES = 50 * 2**20
+
+
+def _workbook_parts(p: Path, data: bytes) -> dict[str, dict]:
+    """Check a workbook's size bounds; return each sheet's merged ranges and bare formulas.
+
+    openpyxl's read-only mode sees neither merged cells nor formulas without a cached value;
+    the sheet XML shows both.
+    """
+    try:
+        z = zipfile.ZipFile(io.BytesIO(data))
+        infos = z.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise SipriFormatError(f"cannot open the workbook: {exc}", path=str(p), line=1) from None
+    total = sum(i.file_size for i in infos)
+    shared = sum(i.file_size for i in infos if i.filename.endswith("sharedStrings.xml"))
+    if total > MAX_XLSX_BYTES or shared > MAX_SHARED_STRINGS_BYTES:
+        raise SipriFormatError(
+            f"the workbook unpacks to {total / 2**20:,.0f} MB ({shared / 2**20:,.0f} MB of "
+            f"shared strings), past the {MAX_XLSX_BYTES // 2**20} MB this reader accepts; "
+            "export the sheet as CSV",
+            path=str(p),
+            line=1,
+        )
+    names = {i.filename for i in infos}
+    try:
+        book = z.read("xl/workbook.xml").decode("utf-8", "replace")
+        rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    except KeyError:
+        return {}
+    targets = dict(re.findall(r'<Relationship[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels))
+    targets |= {
+        k: v for v, k in re.findall(r'<Relationship[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)
+    }
+    parts = {}
+    for name, rid in re.findall(r'<sheet [^>]*?name="([^"]*)"[^>]*?r:id="([^"]+)"', book):
+        target = targets.get(rid, "").lstrip("/")
+        target = target if target.startswith("xl/") else "xl/" + target
+        if target not in names:
+            continue
+        xml = z.read(target).decode("utf-8", "replace")
+        merged = re.findall(r'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"', xml)
+        bare = re.findall(r'<c r="([A-Z]+\d+)"[^>]*>\s*<f[^>]*(?:/>|>[^<]*</f>)\s*</c>', xml)
+        bare += re.findall(r'<c r="([A-Z]+\d+)"[^>]*>\s*<f[^>]*(?:/>|>[^<]*</f>)\s*<v\s*/>', xml)
+        parts[name] = {"merged": merged, "bare_formulas": bare}
+    return parts
+
+
+def _column_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _fill_merged(rows: list[list[str]], merged) -> None:
+    """Give every cell of a merged range its anchor's value (Excel shows it in all)."""
+    for c1, r1, c2, r2 in merged:
+        top, left = int(r1) - 1, _column_index(c1)
+        bottom, right = int(r2) - 1, _column_index(c2)
+        if top >= len(rows) or left >= len(rows[top]):
+            continue
+        value = rows[top][left]
+        for r in range(top, min(bottom, len(rows) - 1) + 1):
+            row = rows[r]
+            if len(row) <= right:
+                row.extend([""] * (right + 1 - len(row)))
+            for c in range(left, right + 1):
+                if (r, c) != (top, left):
+                    row[c] = value
+
+
 def _load_xlsx(p: Path, data: bytes, sha: str) -> Source:
     from openpyxl import load_workbook  # lazy: only XLSX users pay for it
 
+    parts = _workbook_parts(p, data)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
@@ -342,10 +418,41 @@ def _load_xlsx(p: Path, data: bytes, sha: str) -> Source:
             f"cannot open the workbook: {str(exc)[:120]}", path=str(p), line=1
         ) from None
     try:
-        ws = wb.worksheets[0]
-        rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        # the first sheet that holds a SIPRI header (a notes sheet before it is skipped);
+        # other sheets with SIPRI data are named, not silently dropped
+        chosen, rows, others, first = None, [], [], None
+        for ws in wb.worksheets:
+            sheet = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+            first = sheet if first is None else first
+            head = [",".join(r) for r in sheet[:MAX_PREAMBLE]]
+            if not any(match_header(line) for line in head):
+                continue
+            if chosen is None:
+                chosen, rows = ws.title, sheet
+            else:
+                others.append(ws.title)
     finally:
         wb.close()
+    if chosen is None:  # no sheet has a header: the first one's message says what it holds
+        chosen, rows = (wb.sheetnames[0] if wb.sheetnames else ""), first or []
+    if others:
+        raise SipriFormatError(
+            f"the workbook holds SIPRI data on several sheets ({', '.join([chosen, *others])}); "
+            "save each sheet as its own file and read them one by one",
+            path=str(p),
+            line=1,
+        )
+    sheet_parts = parts.get(chosen, {})
+    if sheet_parts.get("bare_formulas"):
+        cells = sheet_parts["bare_formulas"]
+        raise SipriFormatError(
+            f"sheet {chosen!r}: formula cell(s) without a computed value ({', '.join(cells[:5])}"
+            f"{', ...' if len(cells) > 5 else ''}); open the workbook in Excel or LibreOffice, "
+            "let it recalculate, and save it again",
+            path=str(p),
+            line=int(re.sub(r"[A-Z]", "", cells[0])),
+        )
+    _fill_merged(rows, sheet_parts.get("merged", []))
     # Render each row as a CSV line (quoted only where needed) so that header detection and
     # every reader run unchanged; the readers parse XLSX lines with the quoting parser.
     lines = []

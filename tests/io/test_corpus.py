@@ -658,6 +658,86 @@ for _label, _key, _value in [
     CASES[f"json_{_label}"] = _json_case(_key, _value)
 
 
+# -- item 4: spreadsheets
+
+
+def workbook(name: str, *, notes_first=False, second_sheet=False, merge=False, formula=False):
+    """The register as an .xlsx (cells as text, numbers as numbers), damaged as asked."""
+    import csv
+    import io
+
+    from openpyxl import Workbook
+
+    text = raw(name).decode("utf-8")
+    wb = Workbook()
+    ws = wb.active
+    if notes_first:
+        ws.title = "Notes"
+        ws.append(["Downloaded from SIPRI; see the next sheet"])
+        ws = wb.create_sheet("Register")
+    rows = list(csv.reader(io.StringIO(text)))
+    for row in rows:
+        ws.append([float(c) if re.fullmatch(r"\d+(\.\d+)?", c) else c for c in row])
+    header = next(i for i, r in enumerate(rows) if r[:2] == ["Recipient", "Supplier"]) + 1
+    if merge:
+        # the first recipient's rows merged into one cell, as a user tidying the sheet does
+        first = rows[header][0]
+        n = sum(1 for r in rows[header:] if r and r[0] == first)
+        for r in range(header + 2, header + n + 1):
+            ws.cell(row=r, column=1).value = None
+        ws.merge_cells(start_row=header + 1, start_column=1, end_row=header + n, end_column=1)
+    if formula:
+        ws.cell(row=header + 3, column=16).value = "=N14*E14"
+    if second_sheet:
+        other = wb.create_sheet("Copy")
+        for row in rows:
+            other.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@case
+def xlsx_register():
+    return "a.xlsx", workbook(REG26), Rows("deals", clean(REG26, "deals"))
+
+
+@case
+def xlsx_notes_sheet_first():
+    return "a.xlsx", workbook(REG26, notes_first=True), Rows("deals", clean(REG26, "deals"))
+
+
+@case
+def xlsx_merged_recipient_cells_filled():
+    return "a.xlsx", workbook(REG26, merge=True), Rows("deals", clean(REG26, "deals"))
+
+
+@case
+def xlsx_formula_without_value_refused():
+    return "a.xlsx", workbook(REG26, formula=True), Refused("deals", r"formula.*P15")
+
+
+@case
+def xlsx_two_data_sheets_named():
+    data = workbook(REG26, second_sheet=True)
+    return "a.xlsx", data, Refused("deals", "several sheets.*Copy")
+
+
+@case
+def xlsx_truncated_refused():
+    return "a.xlsx", workbook(REG26)[:3000], Refused("deals", "workbook")
+
+
+def test_workbook_past_the_size_bound_is_refused(tmp_path, monkeypatch):
+    import arms.io.sources
+
+    monkeypatch.setattr(arms.io.sources, "MAX_XLSX_BYTES", 100_000)
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(workbook(REG26))
+    with pytest.raises(arms.ArmsError, match="unpacks to"):
+        arms.read_trade_register(path)
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_corpus_case(name, tmp_path):
     file_name, data, outcome = CASES[name]()
