@@ -202,9 +202,12 @@ class Cells:
         Every path hands text here, and each distinct value is checked once against the one
         definition (:data:`RE_NUM`, :func:`plausible`).
         """
+        kind = "id" if name == "deal_id" else "year" if year else "count" if integer else "tiv"
+        col = self.cols[name]
+        if col.dtype.kind == "f":  # the fast path: the C parser converted clean text
+            return self._number_parsed(name, col, integer=integer or year, kind=kind)
         pattern = re.compile(_RE_YEAR if year else _RE_INT if integer else RE_NUM)
         cast = int if (integer or year) else float
-        kind = "id" if name == "deal_id" else "year" if year else "count" if integer else "tiv"
         thousands = self.thousands and not (integer or year)
 
         def fn(u: str):
@@ -227,6 +230,27 @@ class Cells:
         return self.convert(
             name, fn, expected + " or nothing", "Int64" if cast is int else "Float64"
         )
+
+    def _number_parsed(self, name, col: np.ndarray, *, integer: bool, kind: str) -> pd.Series:
+        """Check numbers the C parser converted (NaN: empty cell) by the same rules."""
+        low, high = {"year": YEARS, "count": (0, MAX_COUNT), "tiv": (0, MAX_TIV)}.get(
+            kind, (0, 999_999_999)
+        )
+        with np.errstate(invalid="ignore"):
+            wrong = ~np.isfinite(col) | (col < low) | (col > high)
+            if integer:
+                wrong |= np.mod(col, 1) != 0
+            wrong &= ~np.isnan(col)
+        if wrong.any():
+            for idx in np.flatnonzero(wrong & ~self.bad):
+                self.reasons[idx] = (
+                    f"column {name!r}: expected a plausible {kind} ({low:,}-{high:,}) or "
+                    f"nothing, found {col[idx]:g}"
+                )
+            self.bad |= wrong
+            col = np.where(wrong, np.nan, col)
+        array = pd.array(col, dtype="Float64")
+        return pd.Series(array.astype("Int64") if integer else array, copy=False)
 
     def flag(self, name: str, truthy: tuple[str, ...], falsy: tuple[str, ...], empty) -> pd.Series:
         """Return a ``boolean`` column from marker text; ``empty`` for an empty cell."""

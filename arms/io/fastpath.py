@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,44 @@ class NotClean(Exception):
 #: Rows the C parser hands over at a time: the temporary text objects of one chunk are
 #: freed before the next, which keeps memory and time per row flat on large files.
 _CHUNK_ROWS = 200_000
+
+
+# Columns the fast path lets the C parser convert to float (checked afterwards by
+# arms.io.cells against the same definition as the careful path).
+_NUMERIC = {
+    "order_year", "number_ordered", "number_delivered", "tiv_per_unit", "tiv_order",
+    "tiv_delivered", "deal_id", "units", "year", "tiv_per_unit_new", "tiv",
+}  # fmt: skip
+# What the C parser would read as a number but FORMATS.md's numbers never hold: a sign, an
+# exponent, inf/nan, a leading dot. A field like that in a numeric column sends the file down
+# the careful path, where each such cell is refused (designations such as 57E6 look alike:
+# only the few lines that match are split and checked).
+_NOT_SIPRI_NUMBER = re.compile(r"\s*(?:[+\-]|\.|inf|nan)|.*[eE]|.*\s$", re.I)
+# digits -> "0", signs and dots -> "+": one pass in C, then four literal searches find every
+# candidate (a sign or dot opening a field, an exponent)
+_FOLD = bytes.maketrans(b"0123456789E+-.", b"0000000000e+++")
+
+
+def _suspect_numbers(data: bytes, names, delim: str) -> bool:
+    """Whether a numeric field of ``data`` holds what only the careful path may judge."""
+    numeric = [j for j, name in enumerate(names) if name in _NUMERIC]
+    d = delim.encode()
+    folded = b"\n" + data.translate(_FOLD)
+    # (inf parses as infinity, which arms.io.cells refuses; nan fails the C parser)
+    probes = (b"0e0", b"0e+", d + b"+", b"\n+")
+    for probe in probes:
+        pos = folded.find(probe)
+        while pos >= 0:
+            start = folded.rfind(b"\n", 0, pos + 1) + 1
+            end = folded.find(b"\n", pos + 1)
+            line = data[start - 1 : (len(data) if end < 0 else end - 1)]
+            fields = line.decode("utf-8", "replace").split(delim)
+            if len(fields) != len(names):
+                return True
+            if any(fields[j] and _NOT_SIPRI_NUMBER.match(fields[j]) for j in numeric):
+                return True
+            pos = folded.find(probe, pos + 1)
+    return False
 
 
 def fast_chunks(src: Source):
@@ -59,6 +98,9 @@ def fast_chunks(src: Source):
     # (a footer or preamble line has fewer delimiters, which the counts below catch)
     if body.startswith(header) or ("\n" + header) in body:
         return None
+    if delim == ";" and info.variant != "V7":
+        return None  # a ';' copy may write thousands as "1.000": only the careful path knows
+
     lines_in_body = body.count("\n") + 1
     commas = body.count(delim)
     joined_at: list[int] = []  # record index after which each joined record's lines shift
@@ -93,6 +135,8 @@ def fast_chunks(src: Source):
     # bytes a character and another conversion)
     data = body.encode("utf-8")
     del body
+    if _suspect_numbers(data, names, delim):
+        return None
 
     def chunks():
         try:
@@ -102,8 +146,8 @@ def fast_chunks(src: Source):
                 sep=delim,
                 header=None,
                 names=list(names),
-                # text only: numbers are checked by arms.io.cells, as on the careful path
-                dtype=object,
+                # numeric columns are converted by the C parser; empty cells become NaN
+                dtype={name: "float64" if name in _NUMERIC else object for name in names},
                 keep_default_na=False,
                 na_values=[""],
                 quoting=csv.QUOTE_NONE,
