@@ -187,19 +187,27 @@ def main(argv=None) -> int:
         print(json.dumps(results, indent=2))
         return 0
     for name, e in results["every_register"].items():
-        print(f"read_trade_register {name}: {e['arms_s'] * 1e3:.1f} ms vs pandas.read_csv "
-              f"{e['pandas_s'] * 1e3:.1f} ms -> {e['ratio']:.2f}x (target <= 1.5x)")
+        print(
+            f"read_trade_register {name}: {e['arms_s'] * 1e3:.1f} ms vs pandas.read_csv "
+            f"{e['pandas_s'] * 1e3:.1f} ms -> {e['ratio']:.2f}x (target <= 1.5x)"
+        )
     r, i, s = results["read_vs_pandas"], results["import"], results["scaling"]
-    print(f"read_trade_register, 28k deals: {r['arms_s'] * 1e3:.1f} ms vs pandas.read_csv "
-          f"{r['pandas_s'] * 1e3:.1f} ms -> {r['ratio']:.2f}x (target <= 2x)")
-    print(f"import arms {i['arms_s'] * 1e3:.0f} ms, import arms.io.readers "
-          f"{i['arms_readers_s'] * 1e3:.0f} ms, vs import pandas {i['pandas_s'] * 1e3:.0f} ms -> "
-          f"{i['ratio']:.2f}x and {i['readers_ratio']:.2f}x (target <= 1.5x)")
+    print(
+        f"read_trade_register, 28k deals: {r['arms_s'] * 1e3:.1f} ms vs pandas.read_csv "
+        f"{r['pandas_s'] * 1e3:.1f} ms -> {r['ratio']:.2f}x (target <= 2x)"
+    )
+    print(
+        f"import arms {i['arms_s'] * 1e3:.0f} ms, import arms.io.readers "
+        f"{i['arms_readers_s'] * 1e3:.0f} ms, vs import pandas {i['pandas_s'] * 1e3:.0f} ms -> "
+        f"{i['ratio']:.2f}x and {i['readers_ratio']:.2f}x (target <= 1.5x)"
+    )
     big_s = s[f"seconds_{s['scale']}x"]
-    print(f"{s['scale']}x register ({s['rows']:,} rows): {big_s:.1f} s; "
-          f"time per row {s['per_row_ratio']:.2f}x the 1x case (target <= 1.25x); peak memory "
-          f"{s['peak_mb']:.0f} MB = {s['peak_ratio']:.2f}x the frame's {s['frame_mb']:.0f} MB "
-          f"(target < 3x)")
+    print(
+        f"{s['scale']}x register ({s['rows']:,} rows): {big_s:.1f} s; "
+        f"time per row {s['per_row_ratio']:.2f}x the 1x case (target <= 1.25x); peak memory "
+        f"{s['peak_mb']:.0f} MB = {s['peak_ratio']:.2f}x the frame's {s['frame_mb']:.0f} MB "
+        f"(target < 3x)"
+    )
     return 0
 
 
