@@ -179,15 +179,12 @@ def _decode(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     text = data.decode("utf-8", errors="surrogateescape")
-    try:
-        # every non-ASCII byte failed as UTF-8 (a plain cp1252 file): encoding back to ASCII
-        # succeeds (in C, no scan in Python)
-        text.encode("ascii", errors="surrogateescape")
-    except UnicodeEncodeError:
-        pass  # some lines are valid UTF-8
-    else:
+    if len(text) == len(data):
+        # one character per byte: no valid multi-byte UTF-8 sequence anywhere, every
+        # non-ASCII byte failed as UTF-8 (a plain cp1252 file; a length test, no scan).
         # cp1252 leaves five bytes undefined; latin-1 maps them, so decoding never fails.
         return data.decode("cp1252", errors="replace"), "cp1252"
+    # some lines are valid UTF-8
     # UTF-8 with some cp1252 lines (a file edited in two editors): each line by itself
     lines = text.split("\n")
     for i, line in enumerate(lines):
