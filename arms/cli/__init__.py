@@ -24,7 +24,7 @@ from arms.cli import (
     report,
     shares,
 )
-from arms.cli.output import emit
+from arms.cli.output import clean_text, emit
 from arms.errors import ArmsError
 
 __all__ = ["main", "emit"]
@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     except (ArmsError, OSError) as exc:
         if args.debug:
             raise
-        print(f"arms {args.command}: error: {exc}", file=sys.stderr)
+        print(clean_text(f"arms {args.command}: error: {exc}"), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"arms {args.command}: interrupted", file=sys.stderr)
@@ -76,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             raise
         print(
-            f"arms {args.command}: internal error: {type(exc).__name__}: {exc} "
+            f"arms {args.command}: internal error: {type(exc).__name__}: "
+            f"{clean_text(str(exc))[:300]} "
             "(run with --debug for the traceback, and please report it)",
             file=sys.stderr,
         )

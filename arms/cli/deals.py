@@ -20,7 +20,7 @@ import sys
 import pandas as pd
 
 from arms.analysis import find_deals
-from arms.cli.output import emit
+from arms.cli.output import clean_text, emit
 from arms.errors import ArmsError
 from arms.io.readers import read_trade_register
 
@@ -139,11 +139,11 @@ def _run(args) -> int:
 
     def human() -> None:
         if matches.empty:
-            print(f"no deals match {args.search!r}")
+            print(clean_text(f"no deals match {args.search!r}"))
             return
         shown = [c for c in _HUMAN_COLUMNS if c in matches.columns]
-        print(matches[shown].to_string(index=False))
-        print(f"\n{len(matches)} deal(s) match {args.search!r}")
+        print(clean_text(matches[shown].to_string(index=False)))
+        print(clean_text(f"\n{len(matches)} deal(s) match {args.search!r}"))
 
     emit(payload, as_json=args.json, human=human)
     if "comments" not in searched:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from arms.cli.output import emit
+import sys
+
+from arms.cli.output import clean_text, emit
+from arms.errors import ArmsError
 from arms.io.detect import VARIANTS
 from arms.io.inspect import inspect_file
 
@@ -40,14 +43,14 @@ def _print_human(summary: dict) -> None:
     ]
     width = max(len(k) for k, _ in rows)
     for key, value in rows:
-        print(f"{key:<{width}}  {value}")
+        print(f"{key:<{width}}  {clean_text(str(value))}")
     for title, names in (
         ("descriptions no rule places", summary["unplaced_descriptions"]),
         ("party names typed by rule", summary["parties"]["rule_names"]),
         ("party names not resolved", summary["parties"]["unresolved_names"]),
     ):
         if names:
-            print(f"\n{title} ({len(names)}): " + ", ".join(map(repr, names)))
+            print(f"\n{title} ({len(names)}): " + clean_text(", ".join(map(repr, names))))
     for title, items, count in (
         ("rejected", summary["rejected_lines"], summary["rejected"]),
         ("warnings", summary["warning_lines"], summary["warnings"]),
@@ -58,7 +61,11 @@ def _print_human(summary: dict) -> None:
             )
             for item in items:
                 where = f"line {item['line']}" if "line" in item else f"record {item['record']}"
-                print(f"  {where}: {item['reason']}: {item['text']!r}")
+                print(f"  {where}: {clean_text(item['reason'])}: {clean_text(repr(item['text']))}")
+
+
+#: Exit statuses of ``arms inspect`` (documented in --help and the README).
+EXIT_CLEAN, EXIT_REJECTED, EXIT_REFUSED = 0, 1, 2
 
 
 def _share(summary: dict) -> str:
@@ -76,9 +83,15 @@ def _parties(parties: dict) -> str:
 
 
 def _run(args) -> int:
-    summary = inspect_file(args.path)
+    try:
+        summary = inspect_file(args.path)
+    except (ArmsError, OSError) as exc:
+        if getattr(args, "debug", False):
+            raise
+        print(f"arms inspect: refused: {clean_text(str(exc))}", file=sys.stderr)
+        return EXIT_REFUSED
     emit(summary, as_json=args.json, human=lambda: _print_human(summary))
-    return 0
+    return EXIT_REJECTED if summary["rejected"] else EXIT_CLEAN
 
 
 def register(subparsers) -> None:
@@ -87,7 +100,9 @@ def register(subparsers) -> None:
         "inspect",
         help="show what a SIPRI export is and what it holds",
         description="Detect a SIPRI export's variant, encoding and preamble, read it, and "
-        "summarise its records, rejected lines, parties and TIV total.",
+        "summarise its records, rejected lines, parties and TIV total. Exit status: 0 when "
+        "the file reads cleanly, 1 when it reads with rejected lines (listed), 2 when it is "
+        "refused (not a SIPRI export, or unreadable).",
     )
     p.add_argument("path", help="a SIPRI export (.csv, .txt, .json, .xlsx)")
     p.add_argument(

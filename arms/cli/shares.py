@@ -7,6 +7,8 @@ delivery years (``method`` ``even``, an estimate of the yearly profile).
 
 from __future__ import annotations
 
+import pandas as pd
+
 from arms.analysis import suggest_names, supplier_shares
 from arms.cli.output import emit
 from arms.errors import ArmsError, UnknownEntityError
@@ -80,7 +82,10 @@ def shares_payload(shares) -> dict:
     attrs = shares.attrs
 
     def num(value):
-        return None if value is None or value != value else round(float(value), 2)
+        # pd.NA (a file without TIV, such as the backend JSON) has no truth value
+        return (
+            None if value is None or value is pd.NA or value != value else round(float(value), 2)
+        )
 
     return {
         "recipient": attrs.get("recipient"),

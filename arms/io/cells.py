@@ -15,7 +15,10 @@ import pandas as pd
 
 from arms.errors import SipriFormatError
 
-__all__ = ["ERRORS", "RE_NUM", "STATUS", "Cells", "Rejects", "check_errors", "strip_dash"]
+__all__ = [
+    "ERRORS", "MAX_COUNT", "MAX_TIV", "RE_NUM", "STATUS", "YEARS", "Cells", "Rejects",
+    "check_errors", "plausible", "strip_dash",
+]  # fmt: skip
 
 #: The values a reader's ``errors=`` accepts.
 ERRORS = ("raise", "warn")
@@ -34,10 +37,17 @@ STATUS = {
     "r": "Second hand but modernized",
 }
 
-_RE_INT = r"\d+"
+# The one definition of a number, for the fast and the careful path, CSV, XLSX and JSON
+# (FORMATS.md): digits, at most one decimal point, no sign, exponent or thousands separator;
+# short enough never to overflow.
+_RE_INT = r"\d{1,9}"
 _RE_YEAR = r"\d{4}"
 #: A non-negative decimal number as SIPRI writes it.
-RE_NUM = r"\d+(?:\.\d+)?"
+RE_NUM = r"\d{1,12}(?:\.\d{1,6})?"
+#: Plausible values: outside them a row is refused (years, counts of weapons, TIV millions).
+YEARS = (1900, 2100)
+MAX_COUNT = 1_000_000
+MAX_TIV = 1_000_000.0
 
 # SIPRI's deliveries exports end some designations with " -" or " --" (an empty variant
 # field); the designation is the same weapon without it.
@@ -90,7 +100,8 @@ class Rejects:
         ``record`` numbers the element of a JSON array, which has no line of its own.
         """
         if self.errors == "raise":
-            raise SipriFormatError(f"{reason}; found: {text[:200]!r}", path=self.path, line=line)
+            shown = text if len(text) <= 80 else text[:77] + "..."
+            raise SipriFormatError(f"{reason}; found: {shown!r}", path=self.path, line=line)
         item = {"line": line, "reason": reason, "text": text}
         if record is not None:
             item["record"] = record
@@ -120,7 +131,8 @@ class Cells:
     lists), which keeps the reader close to the C parser's speed.
     """
 
-    def __init__(self, columns: dict[str, np.ndarray], lines, row_text):
+    def __init__(self, columns: dict[str, np.ndarray], lines, row_text, *, thousands=False):
+        self.thousands = thousands  # ';' copies: "1.000" may be a thousands separator
         self.cols = columns
         self.size = len(lines)
         self.lines = np.asarray(lines, dtype=np.int64)
@@ -185,47 +197,60 @@ class Cells:
         return pd.Series(values.take(codes), copy=False)
 
     def number(self, name: str, *, integer: bool = False, year: bool = False) -> pd.Series:
-        """Return a number column (``Int64`` for ``integer``/``year``, else ``Float64``)."""
+        """Return a number column (``Int64`` for ``integer``/``year``, else ``Float64``).
+
+        Every path hands text here, and each distinct value is checked once against the one
+        definition (:data:`RE_NUM`, :func:`plausible`).
+        """
+        kind = "id" if name == "deal_id" else "year" if year else "count" if integer else "tiv"
         col = self.cols[name]
-        if col.dtype.kind == "f":
-            return self._number_parsed(name, col, integer=integer, year=year)
-        # text columns (the line-by-line path): each distinct value is checked once
-        return self._number_slow(name, integer=integer, year=year)
-
-    def _number_parsed(self, name, col: np.ndarray, *, integer: bool, year: bool) -> pd.Series:
-        """Check numbers the C parser already converted (NaN: empty cell)."""
-        with np.errstate(invalid="ignore"):
-            wrong = np.isinf(col) | (col < 0)
-            if integer or year:
-                wrong |= np.mod(col, 1) != 0
-            if year:
-                wrong |= (col < 1000) | (col > 9999)
-            wrong &= ~np.isnan(col)
-        if wrong.any():
-            kind = "a 4-digit year" if year else "a whole number" if integer else "a number"
-            for idx in np.flatnonzero(wrong & ~self.bad):
-                found = f"{col[idx]:g}"
-                self.reasons[idx] = f"column {name!r}: expected {kind} or nothing, found {found}"
-            self.bad |= wrong
-            col = np.where(wrong, np.nan, col)
-        array = pd.array(col, dtype="Float64")
-        return pd.Series(array.astype("Int64") if (integer or year) else array, copy=False)
-
-    def _number_slow(self, name: str, *, integer: bool, year: bool) -> pd.Series:
+        if col.dtype.kind == "f":  # the fast path: the C parser converted clean text
+            return self._number_parsed(name, col, integer=integer or year, kind=kind)
         pattern = re.compile(_RE_YEAR if year else _RE_INT if integer else RE_NUM)
         cast = int if (integer or year) else float
+        thousands = self.thousands and not (integer or year)
 
         def fn(u: str):
             if u == "":
                 return None
-            if not pattern.fullmatch(u):
+            if not pattern.fullmatch(u) or (thousands and _RE_THOUSANDS.fullmatch(u)):
                 raise ValueError(u)
-            return cast(u)
+            value = cast(u)
+            if not plausible(value, kind):
+                raise ValueError(u)
+            return value
 
-        expected = "a 4-digit year" if year else "a whole number" if integer else "a number"
+        expected = (
+            f"a 4-digit year ({YEARS[0]}-{YEARS[1]})"
+            if year
+            else f"a whole number up to {MAX_COUNT:,}"
+            if integer
+            else f"a number up to {MAX_TIV:,.0f} (no sign, exponent or thousands separator)"
+        )
         return self.convert(
             name, fn, expected + " or nothing", "Int64" if cast is int else "Float64"
         )
+
+    def _number_parsed(self, name, col: np.ndarray, *, integer: bool, kind: str) -> pd.Series:
+        """Check numbers the C parser converted (NaN: empty cell) by the same rules."""
+        low, high = {"year": YEARS, "count": (0, MAX_COUNT), "tiv": (0, MAX_TIV)}.get(
+            kind, (0, 999_999_999)
+        )
+        with np.errstate(invalid="ignore"):
+            wrong = ~np.isfinite(col) | (col < low) | (col > high)
+            if integer:
+                wrong |= np.mod(col, 1) != 0
+            wrong &= ~np.isnan(col)
+        if wrong.any():
+            for idx in np.flatnonzero(wrong & ~self.bad):
+                self.reasons[idx] = (
+                    f"column {name!r}: expected a plausible {kind} ({low:,}-{high:,}) or "
+                    f"nothing, found {col[idx]:g}"
+                )
+            self.bad |= wrong
+            col = np.where(wrong, np.nan, col)
+        array = pd.array(col, dtype="Float64")
+        return pd.Series(array.astype("Int64") if integer else array, copy=False)
 
     def flag(self, name: str, truthy: tuple[str, ...], falsy: tuple[str, ...], empty) -> pd.Series:
         """Return a ``boolean`` column from marker text; ``empty`` for an empty cell."""
@@ -273,6 +298,26 @@ class Cells:
         if not self.bad.any():
             return frame
         return frame.loc[~self.bad].reset_index(drop=True)
+
+
+_RE_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
+
+
+def plausible(value, kind: str) -> bool:
+    """Return whether a number is a plausible ``year``, ``count`` or ``tiv`` value.
+
+    Examples
+    --------
+    >>> plausible(2019, "year"), plausible(20199, "year"), plausible(-3, "count")
+    (True, False, False)
+    """
+    if kind == "year":
+        return YEARS[0] <= value <= YEARS[1]
+    if kind == "count":
+        return 0 <= value <= MAX_COUNT
+    if kind == "tiv":
+        return 0 <= value <= MAX_TIV
+    return value >= 0
 
 
 def _raise(value):

@@ -41,11 +41,13 @@ an empty excerpt silently.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import os
 import re
 import shlex
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -230,8 +232,7 @@ def extract_summary(
         note=note,
     )
     out = _assemble(physical, src, keep, line)
-    dest_path.parent.mkdir(parents=True, exist_ok=True)
-    dest_path.write_bytes(out)
+    _write_replacing(dest_path, out)
     return {
         "source": str(source),
         "dest": str(dest),
@@ -285,9 +286,32 @@ def _open_source(source, dest):
             f"records line by line and supports {', '.join(SUPPORTED)} text exports only",
             path=str(src_path),
         )
-    if dest_path.exists() and dest_path.resolve() == src_path.resolve():
-        raise ArmsError(f"{dest_path}: the extract would overwrite its source")
+    if dest_path.exists() and (
+        dest_path.resolve() == src_path.resolve() or os.path.samefile(dest_path, src_path)
+    ):
+        raise ArmsError(f"{dest_path}: the extract would overwrite its source (or a link to it)")
+    if dest_path.exists() and not dest_path.is_file():
+        raise ArmsError(f"{dest_path}: not a regular file; give a file path for the extract")
     return src, src_path, dest_path
+
+
+def _write_replacing(dest: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``dest``, then rename it into place.
+
+    A full disk or an interruption leaves ``dest`` as it was, never half written.
+    """
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, dest)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def _select(src, flt: _Filter) -> tuple[np.ndarray, int, int]:
@@ -567,4 +591,3 @@ def _command(name: str, flt: _Filter) -> str:
         if flt.years[1] is not None:
             parts += ["--to", str(flt.years[1])]
     return "arms extract " + shlex.join(parts)
-

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import numpy as np
 import pandas as pd
 
-from arms.io.records import FIELDS
 from arms.io.sources import Source
 
 __all__ = ["NotClean", "fast_chunks"]
@@ -28,11 +28,43 @@ class NotClean(Exception):
 #: freed before the next, which keeps memory and time per row flat on large files.
 _CHUNK_ROWS = 200_000
 
-# Columns the fast path lets the C parser convert to float (validated afterwards).
+
+# Columns the fast path lets the C parser convert to float (checked afterwards by
+# arms.io.cells against the same definition as the careful path).
 _NUMERIC = {
     "order_year", "number_ordered", "number_delivered", "tiv_per_unit", "tiv_order",
     "tiv_delivered", "deal_id", "units", "year", "tiv_per_unit_new", "tiv",
 }  # fmt: skip
+# What the C parser would read as a number but FORMATS.md's numbers never hold: a sign, an
+# exponent, inf/nan, a leading dot. A field like that in a numeric column sends the file down
+# the careful path, where each such cell is refused (designations such as 57E6 look alike:
+# only the few lines that match are split and checked).
+_NOT_SIPRI_NUMBER = re.compile(r"\s*(?:[+\-]|\.|inf|nan)|.*[eE]|.*\s$", re.I)
+# digits -> "0", signs and dots -> "+": one pass in C, then four literal searches find every
+# candidate (a sign or dot opening a field, an exponent)
+_FOLD = bytes.maketrans(b"0123456789E+-.", b"0000000000e+++")
+
+
+def _suspect_numbers(data: bytes, names, delim: str) -> bool:
+    """Whether a numeric field of ``data`` holds what only the careful path may judge."""
+    numeric = [j for j, name in enumerate(names) if name in _NUMERIC]
+    d = delim.encode()
+    folded = b"\n" + data.translate(_FOLD)
+    # (inf parses as infinity, which arms.io.cells refuses; nan fails the C parser)
+    probes = (b"0e0", b"0e+", d + b"+", b"\n+")
+    for probe in probes:
+        pos = folded.find(probe)
+        while pos >= 0:
+            start = folded.rfind(b"\n", 0, pos + 1) + 1
+            end = folded.find(b"\n", pos + 1)
+            line = data[start - 1 : (len(data) if end < 0 else end - 1)]
+            fields = line.decode("utf-8", "replace").split(delim)
+            if len(fields) != len(names):
+                return True
+            if any(fields[j] and _NOT_SIPRI_NUMBER.match(fields[j]) for j in numeric):
+                return True
+            pos = folded.find(probe, pos + 1)
+    return False
 
 
 def fast_chunks(src: Source):
@@ -49,7 +81,7 @@ def fast_chunks(src: Source):
     info = src.info
     if info.variant == "V8" or info.container != "text" or "line padding" in info.quirks:
         return None
-    names = FIELDS[info.variant]
+    names = info.fields
     n, delim = len(names), info.delimiter
     text = src.text
     end = len(text)
@@ -61,6 +93,14 @@ def fast_chunks(src: Source):
         return iter([({name: np.array([], dtype=object) for name in names}, [], None)])
     if body.startswith(delim):
         return None
+    header = src.lines[info.header_line - 1]
+    # another download's header among the data: the careful path splits the parts
+    # (a footer or preamble line has fewer delimiters, which the counts below catch)
+    if body.startswith(header) or ("\n" + header) in body:
+        return None
+    if delim == ";" and info.variant != "V7":
+        return None  # a ';' copy may write thousands as "1.000": only the careful path knows
+
     lines_in_body = body.count("\n") + 1
     commas = body.count(delim)
     joined_at: list[int] = []  # record index after which each joined record's lines shift
@@ -95,6 +135,8 @@ def fast_chunks(src: Source):
     # bytes a character and another conversion)
     data = body.encode("utf-8")
     del body
+    if _suspect_numbers(data, names, delim):
+        return None
 
     def chunks():
         try:

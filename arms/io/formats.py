@@ -18,10 +18,12 @@ from pathlib import Path
 from arms.errors import SipriFormatError
 
 __all__ = [
+    "FIELDS",
     "FormatInfo",
     "KIND_OF_VARIANT",
     "MAX_PREAMBLE",
     "VARIANTS",
+    "field_names",
     "match_header",
     "split_header",
     "strip_padding",
@@ -133,6 +135,11 @@ class FormatInfo:
         ``"line padding"``, ``"split records"`` and the like.
     sha256 : str
         Of the file's bytes.
+    fields : tuple of str
+        For registers: the field each column holds, in the file's order (columns are read by
+        name, :func:`field_names`); empty for tables and JSON.
+    renamed : tuple of (str, str)
+        Columns known under another name: (name in the file, SIPRI's usual name).
     """
 
     path: str
@@ -146,6 +153,8 @@ class FormatInfo:
     metadata: dict = field(default_factory=dict)
     quirks: tuple[str, ...] = ()
     sha256: str = ""
+    fields: tuple[str, ...] = ()
+    renamed: tuple[tuple[str, str], ...] = ()
 
     @property
     def derivative(self) -> bool:
@@ -157,6 +166,184 @@ class FormatInfo:
         """Return a one-line, human description of the variant."""
         text = VARIANTS[self.variant]
         return text + (" (re-saved copy)" if self.derivative else "")
+
+
+# --------------------------------------------------------------------------------------
+# register columns by name
+
+# Column layouts in SIPRI's order (V1 has three identical blank flag headers: a blank column
+# is the "?" marker of the column before it).
+_V1_FIELDS = (
+    "recipient", "supplier", "order_year", "order_year_flag", "number_ordered",
+    "number_ordered_flag", "designation", "description", "number_delivered",
+    "number_delivered_flag", "delivery_years", "status", "comments", "tiv_per_unit",
+    "tiv_order", "tiv_delivered",
+)  # fmt: skip
+_V2_FIELDS = (
+    "deal_id", "supplier", "recipient", "designation", "description", "category",
+    "order_year", "order_year_flag", "units", "units_flag", "year", "year_flag", "status",
+    "tiv_per_unit_new", "tiv_per_unit", "tiv", "local_production",
+)  # fmt: skip
+_V8_FIELDS = (
+    "deal_id", "supplier", "recipient", "number_ordered", "number_ordered_flag",
+    "designation", "description", "status", "status_flag", "order_year", "order_year_flag",
+    "delivery_years", "number_delivered", "number_delivered_flag", "local_production",
+    "comments",
+)  # fmt: skip
+#: Field names in SIPRI's column order, per register variant.
+FIELDS = {"V1": _V1_FIELDS, "V2": _V2_FIELDS, "V7": _V2_FIELDS, "V8": _V8_FIELDS}
+
+# Every header name each field has had (the first is SIPRI's usual one), lower case.
+_V2_NAMES = {
+    "deal_id": ("sipri at database id", "deal id"),
+    "supplier": ("supplier", "seller"),
+    "recipient": ("recipient", "buyer"),
+    "designation": ("designation",),
+    "description": ("description",),
+    "category": ("armament category",),
+    "order_year": ("order date",),
+    "order_year_flag": ("order date is estimate",),
+    "units": ("numbers delivered",),
+    "units_flag": ("numbers delivered is estimate",),
+    "year": ("delivery year",),
+    "year_flag": ("delivery year is estimate",),
+    "status": ("status",),
+    "tiv_per_unit_new": ("sipri estimate",),
+    "tiv_per_unit": ("tiv deal unit",),
+    "tiv": ("tiv delivery values",),
+    "local_production": ("local production",),
+}
+_NAMES = {
+    "V1": {
+        "recipient": ("recipient", "buyer"),
+        "supplier": ("supplier", "seller"),
+        "order_year": ("year of order", "order date"),
+        "number_ordered": ("number ordered",),
+        "designation": ("weapon designation",),
+        "description": ("weapon description",),
+        "number_delivered": ("number delivered", "deliveries in the year range"),
+        "delivery_years": ("year(s) of delivery", "year(s) of deliveries"),
+        "status": ("status",),
+        "comments": ("comments",),
+        "tiv_per_unit": ("sipri tiv per unit",),
+        "tiv_order": ("sipri tiv for total order",),
+        "tiv_delivered": ("sipri tiv of delivered weapons",),
+    },
+    "V2": _V2_NAMES,
+    "V7": _V2_NAMES,
+    "V8": {
+        "deal_id": ("id",),
+        "supplier": ("supplier",),
+        "recipient": ("recipient",),
+        "number_ordered": ("no. ordered",),
+        "number_ordered_flag": ("no. ordered data uncertain",),
+        "designation": ("designation",),
+        "description": ("description",),
+        "status": ("status",),
+        "status_flag": ("status data uncertain",),
+        "order_year": ("year of order",),
+        "order_year_flag": ("year of order data uncertain",),
+        "delivery_years": ("year(s) of deliveries",),
+        "number_delivered": ("no. delivered",),
+        "number_delivered_flag": ("year(s) of delivery or no. delivered data uncertain",),
+        "local_production": ("recipient involvement",),
+        "comments": ("comment", "comments"),
+    },
+}
+_V1_BLANK = {"order_year": "order_year_flag", "number_ordered": "number_ordered_flag",
+             "number_delivered": "number_delivered_flag"}  # fmt: skip
+_LOOKUP = {
+    v: {alias: name for name, aliases in names.items() for alias in aliases}
+    for v, names in _NAMES.items()
+}
+
+
+def _norm(cell: str) -> str:
+    return " ".join(cell.strip().strip('"').split()).lower()
+
+
+def field_names(
+    variant: str, columns, *, path: str = "", line: int | None = None
+) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """Return (field of each column, renamed columns) for a register header.
+
+    Columns are matched by name (any known alias, case and spacing ignored), so reordered
+    columns read correctly. Missing, unknown and duplicated columns are refused together.
+
+    Raises
+    ------
+    SipriFormatError
+        Listing every missing, unknown or duplicated column.
+
+    Examples
+    --------
+    >>> fields, renamed = field_names("V1", ["Supplier", "Recipient", "Year of order", " ",
+    ...     "Number ordered", " ", "Weapon designation", "Weapon description",
+    ...     "Deliveries in the Year Range", " ", "Year(s) of delivery", "status", "Comments",
+    ...     "SIPRI TIV per unit", "SIPRI TIV for total order", "SIPRI TIV of delivered weapons"])
+    >>> fields[:4]
+    ('supplier', 'recipient', 'order_year', 'order_year_flag')
+    >>> renamed
+    (('Deliveries in the Year Range', 'Number delivered'),)
+    """
+    lookup = _LOOKUP[variant]
+    cols = list(columns)
+    while cols and not cols[-1].strip():
+        cols.pop()  # padding after the last column
+    fields: list[str] = []
+    unknown, duplicated, renamed = [], [], []
+    previous = None
+    for cell in cols:
+        key = _norm(cell)
+        name = lookup.get(key)
+        if not key and variant == "V1" and previous in _V1_BLANK:
+            name = _V1_BLANK[previous]
+        if name is None:
+            unknown.append(cell.strip() or "(blank)")
+            fields.append("")
+        elif name in fields:
+            duplicated.append(cell.strip() or "(blank)")
+            fields.append("")
+        else:
+            fields.append(name)
+            usual = _NAMES[variant].get(name, ("",))[0]
+            if (
+                key
+                and key != usual
+                and not (variant == "V7" and key in ("deal id", "seller", "buyer"))
+            ):
+                renamed.append((cell.strip(), usual.capitalize() if usual else cell.strip()))
+        previous = name if key else None
+    missing = [n for n in FIELDS[variant] if n not in fields]
+    if missing or unknown or duplicated:
+        parts = []
+        if missing:
+            parts.append("missing " + ", ".join(missing))
+        if unknown:
+            parts.append("unknown " + ", ".join(repr(c[:40]) for c in unknown[:8]))
+        if duplicated:
+            parts.append("duplicated " + ", ".join(repr(c[:40]) for c in duplicated))
+        raise SipriFormatError(
+            f"{variant} header columns do not match SIPRI's: " + "; ".join(parts),
+            path=path or None,
+            line=line,
+        )
+    return tuple(fields), tuple(renamed)
+
+
+def _register_by_names(cleaned: str) -> str | None:
+    """Return the register variant of a reordered header (most cells known names)."""
+    delim = ";" if cleaned.count(";") > cleaned.count(",") else ","
+    cells = [_norm(c) for c in cleaned.split(delim)]
+    named = [c for c in cells if c]
+    if len(named) < 8:
+        return None
+    best, hits = None, 0
+    for variant in ("V1", "V8", "V2", "V7"):
+        n = sum(1 for c in named if c in _LOOKUP[variant])
+        if n > hits or (n == hits and variant == "V7" and delim == ";"):
+            best, hits = variant, n
+    return best if hits >= 0.75 * len(named) else None
 
 
 def strip_padding(line: str) -> str:
@@ -184,6 +371,8 @@ def match_header(line: str) -> str | None:
     for variant, pattern in _HEADERS:
         if pattern.search(cleaned):
             return variant
+    if cleaned.count(",") >= 7 or cleaned.count(";") >= 7:
+        return _register_by_names(cleaned)
     return None
 
 
@@ -222,11 +411,13 @@ def unknown_header(p: Path, lines: list[str]) -> SipriFormatError:
     seen = max(candidates, key=lambda x: len(_columns_of(x)), default=(lines[0] if lines else ""))
     cols = _columns_of(seen)
     best = max(_KNOWN_HEADERS, key=lambda v: _similarity(cols, _columns_of(_KNOWN_HEADERS[v])))
-    shown = [c.strip() for c in re.split(r"[,;]", seen)][:20]
+    shown = [c.strip()[:24] for c in re.split(r"[,;]", seen[:2000])][:6]
+    known = _KNOWN_HEADERS[best]
+    known = known if len(known) <= 90 else known[:87] + "..."
     return SipriFormatError(
         "no SIPRI header found in the first "
         f"{min(len(lines), MAX_PREAMBLE)} lines; columns seen: {shown}; nearest known variant "
-        f"is {best} ({VARIANTS[best]}), whose header is: {_KNOWN_HEADERS[best]}",
+        f"is {best} ({VARIANTS[best]}), whose header is: {known}",
         path=str(p),
         line=1 + (lines.index(seen) if seen in lines else 0),
     )

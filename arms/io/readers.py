@@ -29,7 +29,7 @@ import pandas as pd
 from arms.io.cells import check_errors
 from arms.io.convert import group_deliveries, split_deals
 from arms.io.registers import read_register, wrong_reader
-from arms.io.sources import Source, load_source
+from arms.io.sources import Source, load_source, reading
 from arms.io.tables import read_table
 
 __all__ = [
@@ -86,9 +86,10 @@ def read_trade_register(path: str | os.PathLike, *, errors: str = "raise") -> pd
     0      Su-30K                 4          190.0
     """
     src = _load(path, errors)
-    frame = read_register(src, errors=errors, want="deals")
-    if src.info.kind == "deliveries":
-        frame = group_deliveries(frame)
+    with reading(path):
+        frame = read_register(src, errors=errors, want="deals")
+        if src.info.kind == "deliveries":
+            frame = group_deliveries(frame)
     return frame
 
 
@@ -131,9 +132,10 @@ def read_deliveries(path: str | os.PathLike, *, errors: str = "raise") -> pd.Dat
     0  2019      4  190.0      sipri
     """
     src = _load(path, errors)
-    frame = read_register(src, errors=errors, want="deliveries")
-    if src.info.kind == "deals":
-        frame = split_deals(frame)
+    with reading(path):
+        frame = read_register(src, errors=errors, want="deliveries")
+        if src.info.kind == "deals":
+            frame = split_deals(frame)
     return frame
 
 
@@ -181,7 +183,8 @@ def read_tiv_table(path: str | os.PathLike, *, errors: str = "raise") -> pd.Data
     src = _load(path, errors)
     if src.info.kind != "tiv":
         raise wrong_reader(src, "read_tiv_table")
-    return read_table(src, errors)
+    with reading(path):
+        return read_table(src, errors)
 
 
 def read_any(path: str | os.PathLike, *, errors: str = "raise") -> pd.DataFrame:
@@ -221,9 +224,10 @@ def read_source(src: Source, *, errors: str = "raise") -> pd.DataFrame:
     (``arms inspect``), so the file is read and decoded once.
     """
     check_errors(errors)
-    if src.info.kind == "tiv":
-        return read_table(src, errors)
-    return read_register(src, errors=errors, want=src.info.kind)
+    with reading(src.info.path):
+        if src.info.kind == "tiv":
+            return read_table(src, errors)
+        return read_register(src, errors=errors, want=src.info.kind)
 
 
 def _load(path, errors: str) -> Source:

@@ -11,35 +11,21 @@ import re
 
 import numpy as np
 
+from arms.errors import SipriFormatError
 from arms.io.cells import RE_NUM, Rejects
-from arms.io.formats import strip_padding
+from arms.io.formats import FIELDS, VARIANTS, field_names, match_header, strip_padding
 from arms.io.sources import Source
 
-__all__ = ["FIELDS", "read_records"]
-
-# Column layouts by position (V1 has three identical blank flag headers, so names can't be
-# trusted); the names are only used in messages.
-_V1_FIELDS = (
-    "recipient", "supplier", "order_year", "order_year_flag", "number_ordered",
-    "number_ordered_flag", "designation", "description", "number_delivered",
-    "number_delivered_flag", "delivery_years", "status", "comments", "tiv_per_unit",
-    "tiv_order", "tiv_delivered",
-)  # fmt: skip
-_V2_FIELDS = (
-    "deal_id", "supplier", "recipient", "designation", "description", "category",
-    "order_year", "order_year_flag", "units", "units_flag", "year", "year_flag", "status",
-    "tiv_per_unit_new", "tiv_per_unit", "tiv", "local_production",
-)  # fmt: skip
-_V8_FIELDS = (
-    "deal_id", "supplier", "recipient", "number_ordered", "number_ordered_flag",
-    "designation", "description", "status", "status_flag", "order_year", "order_year_flag",
-    "delivery_years", "number_delivered", "number_delivered_flag", "local_production",
-    "comments",
-)  # fmt: skip
-#: Field names by position, per register variant.
-FIELDS = {"V1": _V1_FIELDS, "V2": _V2_FIELDS, "V7": _V2_FIELDS, "V8": _V8_FIELDS}
+__all__ = ["FIELDS", "STRUCTURE", "read_records"]
 
 _FOOTER = re.compile(r"^\s*(?:©|\(c\)|Â©)", re.I)
+#: Lines of a preamble or footer: in the middle of a file they start another download.
+STRUCTURE = re.compile(
+    r"^\s*\"?(?:©|\(c\)|Â©|Transfers of major|A '[?0]'|An empty field|SIPRI trend|"
+    r"SIPRI Transfers Database|SIPRI Arms Transfers|Figures |For the method|For more|Source:|"
+    r"Data generated|Generated:|Database search results|Volume of |TIV of arms)",
+    re.I,
+)
 
 
 def read_records(src: Source, rejects: Rejects):
@@ -49,7 +35,7 @@ def read_records(src: Source, rejects: Rejects):
     ``rejects``.
     """
     info = src.info
-    names = FIELDS[info.variant]
+    names = info.fields
     delim = info.delimiter
     quoted = info.variant == "V8" or info.container == "xlsx"
     start = info.header_line  # 0-based index of the first data line
@@ -75,7 +61,7 @@ def read_records(src: Source, rejects: Rejects):
             # spreadsheet re-saves pad lines with ';'
             items.append((strip_padding(lines[i]) if padded else lines[i]).split(delim))
             numbers.append(i + 1)
-    rows, starts = _assemble(items, numbers, info, rejects, last_line=len(lines))
+    rows, starts = _assemble(items, numbers, info, rejects, last_line=len(lines), src=src)
     columns = (
         {
             name: np.array(col, dtype=object)
@@ -87,9 +73,18 @@ def read_records(src: Source, rejects: Rejects):
     return columns, starts, lambda i: delim.join(rows[i])
 
 
-def _assemble(items: list[list[str]], numbers: list[int], info, rejects: Rejects, last_line: int):
-    """Turn physical rows of fields into records: repair splits, drop blanks and footers."""
-    n = len(FIELDS[info.variant])
+def _assemble(items, numbers, info, rejects: Rejects, last_line: int, src: Source):
+    """Turn physical rows of fields into records: repair splits, drop blanks and footers.
+
+    A footer, preamble or header in the middle (concatenated downloads) starts another part:
+    its lines are skipped, a header must be the same as the first; ``src.parts`` lists them.
+    """
+    n = len(info.fields)
+    canonical = info.fields == FIELDS[info.variant]
+    header_first = {"recipient", "sipri at database id", "deal id", "id"}
+    if info.columns:
+        header_first.add(info.columns[0].strip().lower())
+    src.parts = [{"header_line": info.header_line, "first_line": info.header_line + 1}]
     from_xlsx = info.container == "xlsx"
     rows: list[list[str]] = []
     starts: list[int] = []
@@ -98,6 +93,12 @@ def _assemble(items: list[list[str]], numbers: list[int], info, rejects: Rejects
     while i < total:
         fields, line_no = items[i], numbers[i]
         i += 1
+        if not fields:
+            continue
+        first = fields[0].strip().strip('"').lower()
+        if first in header_first or STRUCTURE.match(fields[0]):
+            _structure(fields, line_no, info, src)
+            continue
         if len(fields) > n:
             fields = _trim_padding(fields, n)
         elif from_xlsx and 1 < len(fields) < n:
@@ -106,8 +107,6 @@ def _assemble(items: list[list[str]], numbers: list[int], info, rejects: Rejects
             fields = fields + [""] * (n - len(fields))
         if not any(f.strip(" ;") for f in fields):
             continue  # blank line, or a spacer row of empty fields
-        if _FOOTER.match(fields[0]):
-            break  # V7's copyright footer ends the data
         # FORMATS Q1: a line break inside Comments splits a record; join the pieces (the
         # break sat at a field's end, so a space stands in for it) until n fields.
         while len(fields) < n and i < total and not _is_record_start(items[i], info.variant):
@@ -127,7 +126,7 @@ def _assemble(items: list[list[str]], numbers: list[int], info, rejects: Rejects
                 info.delimiter.join(fields),
             )
             continue
-        if info.variant == "V1" and rows and _is_resaved_tail(fields, rows[-1]):
+        if canonical and info.variant == "V1" and rows and _is_resaved_tail(fields, rows[-1]):
             # A spreadsheet re-save turned a split record into two padded rows: the numbers
             # of the tail belong in the previous row's empty TIV fields.
             rows[-1] = rows[-1][:13] + fields[1:4]
@@ -135,6 +134,28 @@ def _assemble(items: list[list[str]], numbers: list[int], info, rejects: Rejects
         rows.append(fields)
         starts.append(line_no)
     return rows, starts
+
+
+def _structure(fields: list[str], line_no: int, info, src: Source) -> None:
+    """Note a footer, preamble or header line met among the data (another part begins)."""
+    line = info.delimiter.join(fields)
+    variant = match_header(line)
+    if variant is None:
+        if not src.parts[-1].get("footer"):
+            src.parts[-1]["footer"] = line_no
+        return
+    columns = tuple(c.strip().strip('"') for c in line.split(info.delimiter))
+    while columns and not columns[-1]:
+        columns = columns[:-1]
+    if variant != info.variant or field_names(variant, columns)[0] != info.fields:
+        raise SipriFormatError(
+            f"a second header, of another layout ({variant}: {VARIANTS[variant]}), follows "
+            f"the data of the {info.variant} header of line {info.header_line}: the file "
+            "joins different exports; split it and read each part",
+            path=info.path,
+            line=line_no,
+        )
+    src.parts.append({"header_line": line_no, "first_line": line_no + 1})
 
 
 def _extra_lines(row: list[str]) -> int:

@@ -18,7 +18,7 @@ import pandas as pd
 from arms import schema
 from arms.categories import normalize_category
 from arms.errors import SipriFormatError
-from arms.io.cells import STATUS, Cells, Rejects, strip_dash
+from arms.io.cells import STATUS, Cells, Rejects, plausible, strip_dash
 from arms.io.fastpath import NotClean, fast_chunks
 from arms.io.formats import VARIANTS
 from arms.io.preamble import scope
@@ -68,6 +68,7 @@ def provenance(src: Source, records: int) -> dict:
         "year_from": meta.get("year_from"),
         "year_to": meta.get("year_to"),
         "records": records,
+        "renamed_columns": dict(info.renamed),
     }
 
 
@@ -85,13 +86,16 @@ def read_register(src: Source, *, errors: str, want: str) -> pd.DataFrame:
     if info.variant == "V9":
         frame = _v9(src.records, rejects)
     else:
+        # a ';' copy of a comma export may write "1.000" for a thousand (V7 never does)
+        thousands = info.delimiter == ";" and info.variant != "V7"
 
         def convert(columns, lines, row_text) -> pd.DataFrame:
+            c = Cells(columns, lines, row_text, thousands=thousands)
             if info.variant == "V1":
-                return _v1(columns, lines, row_text, rejects)
+                return _v1(c, rejects)
             if info.variant == "V8":
-                return _v8(columns, lines, row_text, rejects, warn_list)
-            return _v2(columns, lines, row_text, rejects)
+                return _v8(c, rejects, warn_list)
+            return _v2(c, rejects)
 
         frame = None
         chunks = fast_chunks(src)
@@ -108,8 +112,32 @@ def read_register(src: Source, *, errors: str, want: str) -> pd.DataFrame:
     frame = schema.conform(frame, kind)
     frame.attrs["source"] = provenance(src, len(frame) + len(rejects.items))
     frame.attrs["warnings"] = warn_list
+    parts = src.parts or [{"header_line": info.header_line, "first_line": info.header_line + 1}]
+    frame.attrs["parts"] = parts
+    if len(parts) > 1:
+        _flag_duplicates(frame, warn_list)
     rejects.finish(frame)
     return frame
+
+
+def _flag_duplicates(frame: pd.DataFrame, warn_list: list) -> None:
+    """Warn of each row repeating an earlier one (a file joining several downloads)."""
+    values = frame.drop(columns=["source_line"], errors="ignore").astype("string").fillna("")
+    repeated = values.duplicated(keep="first").to_numpy()
+    if not repeated.any():
+        return
+    first = {}
+    for idx, key in enumerate(map(tuple, values.itertuples(index=False))):
+        if repeated[idx]:
+            warn_list.append(
+                {
+                    "line": int(frame["source_line"].iloc[idx]),
+                    "reason": f"duplicate of line {first[key]} (the file joins downloads)",
+                    "text": "",
+                }
+            )
+        else:
+            first.setdefault(key, int(frame["source_line"].iloc[idx]))
 
 
 _RE_V1_YEARS = re.compile(r"\d{4}(?:\s*;\s*\d{4})*")
@@ -149,8 +177,7 @@ def _v1_years(c: Cells) -> tuple[pd.Series, pd.Series, pd.Series]:
     )
 
 
-def _v1(columns, lines, row_text, rejects) -> pd.DataFrame:
-    c = Cells(columns, lines, row_text)
+def _v1(c: Cells, rejects) -> pd.DataFrame:
     q = ("?",)
     number_ordered = c.number("number_ordered", integer=True)
     tiv_order = c.number("tiv_order")
@@ -215,8 +242,7 @@ def _v8_listed(u: str) -> str | None:
     return "; ".join(str(y) for y in sorted({int(y) for y in re.findall(r"\d{4}", u)}))
 
 
-def _v8(columns, lines, row_text, rejects, warn_list) -> pd.DataFrame:
-    c = Cells(columns, lines, row_text)
+def _v8(c: Cells, rejects, warn_list) -> pd.DataFrame:
     yes, no = ("yes",), ("no",)
     expected = "a range like '2009 - 2010' or nothing"
     first = c.convert("delivery_years", lambda u: _v8_range(u)[0], expected, "Int64")
@@ -266,8 +292,7 @@ def _v8(columns, lines, row_text, rejects, warn_list) -> pd.DataFrame:
     return c.finish(frame, rejects)
 
 
-def _v2(columns, lines, row_text, rejects) -> pd.DataFrame:
-    c = Cells(columns, lines, row_text)
+def _v2(c: Cells, rejects) -> pd.DataFrame:
     yes, no = ("yes",), ("no",)
     frame = pd.DataFrame(
         {
@@ -338,14 +363,38 @@ def _v9(records: list, rejects: Rejects) -> pd.DataFrame:
             )
         bad |= wrong
 
-    def ints(col: str, *, required: bool) -> pd.Series:
-        values = raw[col]
-        numeric = pd.to_numeric(values, errors="coerce")
-        wrong = (values.notna() & (numeric.isna() | (numeric % 1 != 0))).to_numpy().copy()
-        if required:
-            wrong |= values.isna().to_numpy()
-        reject(wrong, f"{col!r} must be a whole number")
-        return numeric.where(~pd.Series(wrong, index=raw.index)).astype("Int64")
+    def ints(col: str, *, required: bool, kind: str) -> pd.Series:
+        # the same definition as the CSV readers: a whole JSON number or digits, plausible
+        def one(v):
+            if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+                return None
+            if isinstance(v, bool) or not isinstance(v, int | float | str):
+                raise ValueError(v)
+            if isinstance(v, str):
+                if not re.fullmatch(r"\d{1,9}", v.strip()):
+                    raise ValueError(v)
+                v = int(v.strip())
+            if isinstance(v, float):
+                if not v.is_integer():
+                    raise ValueError(v)
+                v = int(v)
+            if not plausible(v, kind) and not (kind == "year" and v == 0):
+                raise ValueError(v)  # (the backend writes year 0 for "none": kept as before)
+            return v
+
+        out, wrong = [], []
+        for v in raw[col]:
+            try:
+                out.append(one(v))
+                wrong.append(required and out[-1] is None)
+            except (ValueError, OverflowError):
+                out.append(None)
+                wrong.append(True)
+        what = {"year": "a year 1900-2100", "count": "a whole number 0-1,000,000"}.get(
+            kind, "a whole number"
+        )
+        reject(np.asarray(wrong, dtype=bool), f"{col!r} must be {what}")
+        return pd.Series(pd.array(out, dtype="Int64"), index=raw.index)
 
     def bools(col: str) -> pd.Series:
         values = raw[col]
@@ -367,17 +416,17 @@ def _v9(records: list, rejects: Rejects) -> pd.DataFrame:
     )
     frame = pd.DataFrame(
         {
-            "deal_id": ints("tradeId", required=True),
+            "deal_id": ints("tradeId", required=True, kind="id"),
             "recipient": text("buyer"),
             "supplier": text("seller"),
-            "order_year": ints("orderYr", required=False),
+            "order_year": ints("orderYr", required=False, kind="year"),
             "order_year_estimated": bools("orderYrEst"),
             "designation": _designation(text("desg")),
             "description": text("desc"),
             "category": _category(text("category")),
             "status": status,
-            "year": ints("deliveryYr", required=True),
-            "units": ints("units", required=False),
+            "year": ints("deliveryYr", required=True, kind="year"),
+            "units": ints("units", required=False, kind="count"),
             "units_estimated": bools("unitsEst"),
             "allocation": "sipri",
         }

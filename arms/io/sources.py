@@ -6,21 +6,26 @@ workbooks (rendered as CSV lines so every reader runs unchanged) all end up here
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import dataclasses
 import hashlib
 import io
 import json
 import os
 import re
+import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from arms.errors import SipriFormatError
 from arms.io.formats import (
+    FIELDS,
     KIND_OF_VARIANT,
     MAX_PREAMBLE,
     FormatInfo,
+    field_names,
     match_header,
     split_header,
     strip_padding,
@@ -28,7 +33,7 @@ from arms.io.formats import (
 )
 from arms.io.preamble import parse_preamble
 
-__all__ = ["Source", "load_source"]
+__all__ = ["Source", "load_source", "reading"]
 
 
 @dataclass
@@ -40,6 +45,8 @@ class Source:
     data_offset: int = 0  # index in ``text`` of the first character after the header line
     records: list | None = None  # JSON: the array of objects
     _lines: list[str] | None = field(default=None, repr=False)  # split on first use
+    #: the parts of a file that joins several downloads (header line, first data line)
+    parts: list = field(default_factory=list)
 
     @property
     def lines(self) -> list[str]:
@@ -52,11 +59,50 @@ class Source:
         return self._lines
 
 
+@contextlib.contextmanager
+def reading(path):
+    """Turn any failure while reading ``path`` into a :class:`SipriFormatError` naming it.
+
+    A damaged file must never reach the user as an "internal error" without its name:
+    decoding, recursion, overflow, type and value errors become one short message.
+    """
+    try:
+        yield
+    except SipriFormatError:
+        raise
+    except (
+        UnicodeError,
+        RecursionError,
+        OverflowError,
+        TypeError,
+        ValueError,
+        KeyError,
+        IndexError,
+        csv.Error,
+        MemoryError,
+    ) as exc:
+        detail = " ".join(str(exc).split())[:120]
+        raise SipriFormatError(
+            f"cannot be read as a SIPRI export ({type(exc).__name__}: {detail})",
+            path=str(path),
+            line=_line_of(exc),
+        ) from None
+
+
+def _line_of(exc) -> int | None:
+    line = getattr(exc, "lineno", None)
+    return line if isinstance(line, int) else None
+
+
 def load_source(path: str | os.PathLike) -> Source:
     """Read, decode and recognise ``path``; return its lines (or JSON records) and info."""
     if not isinstance(path, str | os.PathLike):
         raise TypeError(f"path must be a str or os.PathLike, not {type(path).__name__}")
-    p = Path(path)
+    with reading(path):
+        return _load_source(Path(path))
+
+
+def _load_source(p: Path) -> Source:
     try:
         data = p.read_bytes()
     except IsADirectoryError:
@@ -75,11 +121,17 @@ def load_source(path: str | os.PathLike) -> Source:
 # decoding and sniffing
 
 
+_HTML_STARTS = (b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body", b"<!-- saved from",
+                b"<meta", b"<title")  # fmt: skip
+
+
 def _reject_non_text(data: bytes, path: str) -> None:
     if not data.strip():
         raise SipriFormatError("file is empty; expected a SIPRI export", path=path, line=1)
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return  # UTF-16 text (Excel's "Unicode Text"): decoded, then recognised
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")):
+    if head.startswith(_HTML_STARTS) or (head[:1] == b"<" and b"<html" in head):
         raise SipriFormatError(
             "is an HTML page, not a SIPRI export (SIPRI's old export endpoint now returns its "
             "website; download the file again from https://armstransfers.sipri.org or use "
@@ -89,6 +141,13 @@ def _reject_non_text(data: bytes, path: str) -> None:
         )
     if data[:5] == b"%PDF-":
         raise SipriFormatError("is a PDF document, not a SIPRI export", path=path, line=1)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise SipriFormatError(
+            "is an old binary Excel workbook (.xls, BIFF), which arms cannot read; open it in "
+            "Excel or LibreOffice and save it as .xlsx or CSV",
+            path=path,
+            line=1,
+        )
     if data[:4] == b"PK\x03\x04":
         if b"xl/" not in data[:65536] and b"[Content_Types].xml" not in data[:65536]:
             raise SipriFormatError(
@@ -97,26 +156,53 @@ def _reject_non_text(data: bytes, path: str) -> None:
                 line=1,
             )
         return
-    if b"\x00" in data[:65536]:
-        raise SipriFormatError("is binary data (NUL bytes), not a SIPRI export", path=path, line=1)
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        what = "binary data (NUL bytes)" if nul < 65536 and line < 3 else "damaged text"
+        raise SipriFormatError(
+            f"is {what}, not a SIPRI export: a NUL byte at line {line}", path=path, line=line
+        )
 
 
 def _decode(data: bytes) -> tuple[str, str]:
     # SIPRI's 2024-25 exports are cp1252 and not valid UTF-8; the 2026 ones are UTF-8, and
     # spreadsheet copies may add a BOM. Try UTF-8 first: cp1252 would accept anything.
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16"), "utf-16"
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        data, bom = data[3:], True
+    else:
+        bom = False
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), "utf-8-sig" if bom else "utf-8"
     except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8", errors="surrogateescape")
+    if len(text) == len(data):
+        # one character per byte: no valid multi-byte UTF-8 sequence anywhere, every
+        # non-ASCII byte failed as UTF-8 (a plain cp1252 file; a length test, no scan).
         # cp1252 leaves five bytes undefined; latin-1 maps them, so decoding never fails.
         return data.decode("cp1252", errors="replace"), "cp1252"
+    # some lines are valid UTF-8
+    # UTF-8 with some cp1252 lines (a file edited in two editors): each line by itself
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if _SURROGATE.search(line):
+            raw = line.encode("utf-8", errors="surrogateescape")
+            lines[i] = raw.decode("cp1252", errors="replace")
+    return "\n".join(lines), "utf-8+cp1252"
+
+
+_SURROGATE = re.compile("[\udc80-\udcff]")
 
 
 def _load_text(p: Path, text: str, encoding: str, sha: str) -> Source:
     quirks: list[str] = []
     if encoding == "utf-8-sig":
         quirks.append("bom")
+    if encoding in ("utf-16", "utf-8+cp1252"):
+        quirks.append(encoding)
     if "\r" in text:  # one-character search: cheap on files without any CR
         # A 2025 split record carries the only CRLF of the file: that is not a CRLF file.
         if text.count("\r\n") > text.count("\n") // 2:
@@ -131,6 +217,13 @@ def _load_text(p: Path, text: str, encoding: str, sha: str) -> Source:
             index = i
             break
     if variant is None:
+        if encoding == "utf-16" and any("\t" in x for x in lines):
+            raise SipriFormatError(
+                'is UTF-16 tab-separated text (Excel\'s "Unicode Text"), not a SIPRI CSV; '
+                'save it from Excel as "CSV UTF-8" instead',
+                path=str(p),
+                line=1,
+            )
         raise unknown_header(p, lines)
     header = strip_padding(lines[index])
     # V7 is ';'-separated; any register re-saved with ';' keeps its header that way
@@ -146,6 +239,9 @@ def _load_text(p: Path, text: str, encoding: str, sha: str) -> Source:
         # spreadsheet re-saves pad the header as well as the data; a data line alone ending
         # in ';' may be a comment, so only the header decides
         quirks.append("line padding")
+    fields, renamed = (), ()
+    if variant in FIELDS:
+        fields, renamed = field_names(variant, columns, path=str(p), line=index + 1)
     metadata = parse_preamble(preamble, variant)
     years = [int(c) for c in columns if re.fullmatch(r"\d{4}", c)]
     if years and "year_from" not in metadata:
@@ -162,6 +258,8 @@ def _load_text(p: Path, text: str, encoding: str, sha: str) -> Source:
         metadata=metadata,
         quirks=tuple(quirks),
         sha256=sha,
+        fields=fields,
+        renamed=renamed,
     )
     offset = sum(len(line) + 1 for line in lines[: index + 1])
     return Source(info=info, text=text, data_offset=min(offset, len(text)))
@@ -198,7 +296,7 @@ def _load_json(p: Path, text: str, encoding: str, sha: str) -> Source:
         )
     if data and not _JSON_KEYS <= set(data[0]):
         raise SipriFormatError(
-            f"JSON objects have keys {sorted(data[0])}; expected at least "
+            f"JSON objects have keys {sorted(map(str, data[0]))[:10]}; expected at least "
             f"{sorted(_JSON_KEYS)} (SIPRI backend layout V9)",
             path=str(p),
             line=1,
@@ -232,18 +330,126 @@ def _cell_text(value) -> str:
     return str(value).replace("\r\n", " ").replace("\n", " ")
 
 
+#: Bounds on a workbook (a SIPRI register is under 5 MB uncompressed): past them it is refused.
+MAX_XLSX_BYTES = 200 * 2**20
+MAX_SHARED_STRINGS_BYTES = 50 * 2**20
+
+
+def _workbook_parts(p: Path, data: bytes) -> dict[str, dict]:
+    """Check a workbook's size bounds; return each sheet's merged ranges and bare formulas.
+
+    openpyxl's read-only mode sees neither merged cells nor formulas without a cached value;
+    the sheet XML shows both.
+    """
+    try:
+        z = zipfile.ZipFile(io.BytesIO(data))
+        infos = z.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise SipriFormatError(f"cannot open the workbook: {exc}", path=str(p), line=1) from None
+    total = sum(i.file_size for i in infos)
+    shared = sum(i.file_size for i in infos if i.filename.endswith("sharedStrings.xml"))
+    if total > MAX_XLSX_BYTES or shared > MAX_SHARED_STRINGS_BYTES:
+        raise SipriFormatError(
+            f"the workbook unpacks to {total / 2**20:,.0f} MB ({shared / 2**20:,.0f} MB of "
+            f"shared strings), past the {MAX_XLSX_BYTES // 2**20} MB this reader accepts; "
+            "export the sheet as CSV",
+            path=str(p),
+            line=1,
+        )
+    names = {i.filename for i in infos}
+    try:
+        book = z.read("xl/workbook.xml").decode("utf-8", "replace")
+        rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    except KeyError:
+        return {}
+    targets = dict(re.findall(r'<Relationship[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels))
+    targets |= {
+        k: v for v, k in re.findall(r'<Relationship[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)
+    }
+    parts = {}
+    for name, rid in re.findall(r'<sheet [^>]*?name="([^"]*)"[^>]*?r:id="([^"]+)"', book):
+        target = targets.get(rid, "").lstrip("/")
+        target = target if target.startswith("xl/") else "xl/" + target
+        if target not in names:
+            continue
+        xml = z.read(target).decode("utf-8", "replace")
+        merged = re.findall(r'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"', xml)
+        bare = re.findall(r'<c r="([A-Z]+\d+)"[^>]*>\s*<f[^>]*(?:/>|>[^<]*</f>)\s*</c>', xml)
+        bare += re.findall(r'<c r="([A-Z]+\d+)"[^>]*>\s*<f[^>]*(?:/>|>[^<]*</f>)\s*<v\s*/>', xml)
+        parts[name] = {"merged": merged, "bare_formulas": bare}
+    return parts
+
+
+def _column_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _fill_merged(rows: list[list[str]], merged) -> None:
+    """Give every cell of a merged range its anchor's value (Excel shows it in all)."""
+    for c1, r1, c2, r2 in merged:
+        top, left = int(r1) - 1, _column_index(c1)
+        bottom, right = int(r2) - 1, _column_index(c2)
+        if top >= len(rows) or left >= len(rows[top]):
+            continue
+        value = rows[top][left]
+        for r in range(top, min(bottom, len(rows) - 1) + 1):
+            row = rows[r]
+            if len(row) <= right:
+                row.extend([""] * (right + 1 - len(row)))
+            for c in range(left, right + 1):
+                if (r, c) != (top, left):
+                    row[c] = value
+
+
 def _load_xlsx(p: Path, data: bytes, sha: str) -> Source:
     from openpyxl import load_workbook  # lazy: only XLSX users pay for it
 
+    parts = _workbook_parts(p, data)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise SipriFormatError(f"cannot open the workbook: {exc}", path=str(p), line=1) from None
+        raise SipriFormatError(
+            f"cannot open the workbook: {str(exc)[:120]}", path=str(p), line=1
+        ) from None
     try:
-        ws = wb.worksheets[0]
-        rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        # the first sheet that holds a SIPRI header (a notes sheet before it is skipped);
+        # other sheets with SIPRI data are named, not silently dropped
+        chosen, rows, others, first = None, [], [], None
+        for ws in wb.worksheets:
+            sheet = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+            first = sheet if first is None else first
+            head = [",".join(r) for r in sheet[:MAX_PREAMBLE]]
+            if not any(match_header(line) for line in head):
+                continue
+            if chosen is None:
+                chosen, rows = ws.title, sheet
+            else:
+                others.append(ws.title)
     finally:
         wb.close()
+    if chosen is None:  # no sheet has a header: the first one's message says what it holds
+        chosen, rows = (wb.sheetnames[0] if wb.sheetnames else ""), first or []
+    if others:
+        raise SipriFormatError(
+            f"the workbook holds SIPRI data on several sheets ({', '.join([chosen, *others])}); "
+            "save each sheet as its own file and read them one by one",
+            path=str(p),
+            line=1,
+        )
+    sheet_parts = parts.get(chosen, {})
+    if sheet_parts.get("bare_formulas"):
+        cells = sheet_parts["bare_formulas"]
+        raise SipriFormatError(
+            f"sheet {chosen!r}: formula cell(s) without a computed value ({', '.join(cells[:5])}"
+            f"{', ...' if len(cells) > 5 else ''}); open the workbook in Excel or LibreOffice, "
+            "let it recalculate, and save it again",
+            path=str(p),
+            line=int(re.sub(r"[A-Z]", "", cells[0])),
+        )
+    _fill_merged(rows, sheet_parts.get("merged", []))
     # Render each row as a CSV line (quoted only where needed) so that header detection and
     # every reader run unchanged; the readers parse XLSX lines with the quoting parser.
     lines = []
@@ -257,17 +463,11 @@ def _load_xlsx(p: Path, data: bytes, sha: str) -> Source:
         lines.pop()
     source = _load_text(p, "\n".join(lines), "utf-8", sha)
     info = source.info
-    source.info = FormatInfo(
-        path=info.path,
-        variant=info.variant,
-        kind=info.kind,
+    source.info = dataclasses.replace(
+        info,
         container="xlsx",
         encoding=None,
         delimiter=",",
-        header_line=info.header_line,
-        columns=info.columns,
-        metadata=info.metadata,
         quirks=tuple(q for q in info.quirks if q not in ("line padding",)),
-        sha256=sha,
     )
     return source

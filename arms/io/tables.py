@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from arms import schema
+from arms.errors import SipriFormatError
 from arms.io.cells import RE_NUM, Rejects
-from arms.io.formats import FormatInfo, strip_padding
+from arms.io.formats import VARIANTS, FormatInfo, match_header, strip_padding
 from arms.io.registers import provenance
 from arms.io.sources import Source
 
@@ -66,13 +67,32 @@ def read_table(src: Source, errors: str) -> pd.DataFrame:
 
 
 def _block_starts(info: FormatInfo, lines: list[str]) -> list[int]:
-    """Return the 0-based index of each table header (V3 files may hold several tables)."""
-    return [
-        i
-        for i, line in enumerate(lines)
-        if i == info.header_line - 1
-        or (info.variant == "V3" and _V3_HEADER.match(strip_padding(line)))
-    ]
+    """Return the 0-based index of each table header (files may join several tables).
+
+    A later header of another layout (a V6 table after a V3 one) refuses the file.
+    """
+    starts = []
+    for i in range(info.header_line - 1, len(lines)):
+        line = lines[i]
+        if i == info.header_line - 1:
+            starts.append(i)
+            continue
+        if line[:1] not in (",", "R", "E", "S", "I", "r", "e", "s", "i", '"'):
+            continue  # cheap: no header starts otherwise
+        variant = match_header(line)
+        if variant is None:
+            continue
+        if variant == info.variant or (info.variant == "V3" and _V3_HEADER.match(line)):
+            starts.append(i)
+        elif variant in ("V3", "V4", "V5", "V6"):
+            raise SipriFormatError(
+                f"a second table header, of another layout ({variant}: {VARIANTS[variant]}), "
+                f"follows the {info.variant} table of line {info.header_line}: the file joins "
+                "different exports; split it and read each part",
+                path=info.path,
+                line=i + 1,
+            )
+    return starts
 
 
 def _layout(info: FormatInfo, header: list[str]) -> _Block:
@@ -102,7 +122,7 @@ def _read_rows(block: _Block, info, lines, indices, quoted: bool, rejects: Rejec
     for i in indices:
         text = strip_padding(lines[i])
         if _PREAMBLE_START.match(text.lstrip('"')):
-            break  # the next table's preamble
+            continue  # a footer, or the next table's preamble
         cells = _cells(text, quoted)
         if not any(c.strip() for c in cells):
             continue  # blank or spacer line

@@ -68,7 +68,7 @@ def test_errors_are_one_line_without_traceback(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "arms", "inspect", str(page)], capture_output=True, text=True
     )
-    assert proc.returncode == 1
+    assert proc.returncode == 2  # refused
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "HTML page" in lines[0] and str(page) in lines[0]
     assert "Traceback" not in proc.stderr
@@ -77,7 +77,27 @@ def test_errors_are_one_line_without_traceback(tmp_path):
         capture_output=True,
         text=True,
     )
-    assert missing.returncode == 1 and len(missing.stderr.strip().splitlines()) == 1
+    assert missing.returncode == 2 and len(missing.stderr.strip().splitlines()) == 1
+
+
+def test_exit_status_clean_rejected_refused(tmp_path, capsys):
+    good = (DATA / "v8-legacy2014.csv").read_text(encoding="utf-8")
+    assert main(["inspect", str(DATA / "v8-legacy2014.csv")]) == 0
+    lines = good.splitlines()
+    damaged = tmp_path / "damaged.csv"
+    damaged.write_text("\n".join(lines[:2] + ["1,2,3"] + lines[2:]) + "\n", encoding="utf-8")
+    assert main(["inspect", str(damaged)]) == 1
+    assert "rejected (1" in capsys.readouterr().out
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    assert main(["inspect", str(empty)]) == 2
+
+
+def test_help_documents_exit_status(capsys):
+    with pytest.raises(SystemExit):
+        main(["inspect", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "0 when the file reads cleanly, 1 when it reads with rejected lines" in text
 
 
 def test_debug_shows_traceback(tmp_path):
@@ -111,7 +131,7 @@ def test_rejected_lines_are_counted_not_warned(tmp_path):
         capture_output=True,
         text=True,
     )
-    assert proc.returncode == 0 and proc.stderr == ""
+    assert proc.returncode == 1 and proc.stderr == ""  # read, with rejected lines
     out = json.loads(proc.stdout)
     assert (out["records"], out["rejected"]) == (6, 1)
 

@@ -300,10 +300,21 @@ def test_failed_replace_leaves_no_partial_file(backend, opts, tmp_path):
     (out_dir / "r.csv").mkdir(parents=True)
     (out_dir / "r.csv" / "older download").write_bytes(b"older download")
     opts = {k: v for k, v in opts.items() if k != "cache_dir"}
-    with pytest.raises(OSError):
+    with pytest.raises(arms.FetchError, match="not a regular file"):
         fetch_register(output=out_dir / "r.csv", first_year=2000, cache=False, **opts)
     assert leftovers(out_dir) == ["r.csv"]  # no .part file
     assert leftovers(out_dir / "r.csv") == ["older download"]
+
+
+def test_output_through_a_symlink_is_refused(backend, opts, tmp_path):
+    target = tmp_path / "elsewhere.txt"
+    target.write_bytes(b"keep me")
+    link = tmp_path / "r.csv"
+    link.symlink_to(target)
+    opts = {k: v for k, v in opts.items() if k != "cache_dir"}
+    with pytest.raises(arms.FetchError, match="symbolic link"):
+        fetch_register(output=link, first_year=2000, cache=False, **opts)
+    assert target.read_bytes() == b"keep me" and link.is_symlink()
 
 
 def test_default_output_lands_in_data_sipri_with_a_dated_name(backend, opts):

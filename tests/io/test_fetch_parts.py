@@ -101,3 +101,12 @@ def test_write_failure_leaves_no_partial_file(tmp_path):
         write_atomic(out, "not bytes")
     assert sorted(os.listdir(tmp_path)) == ["r.csv"]
     assert out.read_bytes() == b"older download"
+
+
+def test_verify_payload_reads_the_whole_payload():
+    # a cut answer, and one followed by an HTML page, pass the header check but not the readers
+    cut = V1[: V1.rindex(b"\n", 0, len(V1) - 2) + 10]
+    for bad in (cut, V1 + b"<html><body>Service unavailable</body></html>\n"):
+        with pytest.raises(FetchError, match="does not read as a whole") as info:
+            verify_payload(bad, {"V1"})
+        assert len(str(info.value)) < 300

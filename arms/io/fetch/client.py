@@ -62,6 +62,11 @@ PROGRESS_INTERVAL = 1.0
 _REQUEST_LOCK = threading.Lock()
 
 
+#: The largest answer read (a full register is about 4 MB, base64 and JSON add a third).
+MAX_ANSWER_BYTES = 64 * 2**20
+_CHUNK = 1 << 16
+
+
 def user_agent() -> str:
     """Return the User-Agent every request carries: this package, its version and urllib.
 
@@ -304,8 +309,11 @@ class Client:
             wait = self.backoff * 2 ** (attempt - 1)
             req = urllib.request.Request(url, data=data, headers=headers, method=method)
             try:
-                with _REQUEST_LOCK, opener.open(req, timeout=self.timeout) as resp:
-                    return resp.read(), resp.headers.get("Content-Type", "")
+                with _REQUEST_LOCK:
+                    deadline = time.monotonic() + self.timeout  # the whole attempt
+                    with opener.open(req, timeout=self.timeout) as resp:
+                        payload = self._read_bounded(resp, method, url, deadline)
+                        return payload, resp.headers.get("Content-Type", "")
             except urllib.error.HTTPError as exc:
                 last, asked = self._http_failure(method, url, exc)
                 if asked is not None:
@@ -333,6 +341,30 @@ class Client:
                 )
                 self.sleep(wait)
         raise FetchError(f"{method} {url} gave up after {attempts} attempt(s): {last}")
+
+    def _read_bounded(self, resp, method: str, url: str, deadline: float) -> bytes:
+        """Read an answer within the overall deadline and the size cap.
+
+        ``timeout`` bounds each read of a socket; a server dripping a byte at a time would
+        never trip it, so the whole attempt (answer included) has ``timeout`` seconds.
+        """
+        parts, size = [], 0
+        while True:
+            chunk = resp.read(_CHUNK)
+            if not chunk:
+                return b"".join(parts)
+            size += len(chunk)
+            if size > MAX_ANSWER_BYTES:
+                raise FetchError(
+                    f"{method} {url}: the answer exceeds {MAX_ANSWER_BYTES // 2**20} MB; "
+                    "ask for fewer years or parties"
+                )
+            parts.append(chunk)
+            if time.monotonic() > deadline:
+                raise FetchError(
+                    f"{method} {url}: the answer did not arrive within {self.timeout:g} s "
+                    "(a slow or stalled transfer)"
+                )
 
     @staticmethod
     def _http_failure(

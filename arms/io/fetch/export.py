@@ -177,6 +177,7 @@ def fetch_export(
             first_year=first,
             last_year=last,
         )
+    _check_output(out)
     write_atomic(out, data)
     return FetchResult(
         path=out,
@@ -187,6 +188,14 @@ def fetch_export(
         max_year=year,
         url=client.url(endpoint_of(kind)),
     )
+
+
+def _check_output(out: Path) -> None:
+    """Refuse an output that is a symlink or not a regular file (a device, a folder)."""
+    if out.is_symlink():
+        raise FetchError(f"{out}: is a symbolic link; give a regular file or a new path")
+    if out.exists() and not out.is_file():
+        raise FetchError(f"{out}: not a regular file; give a regular file or a new path")
 
 
 def _check_arguments(
@@ -240,8 +249,10 @@ def _answer(
         try:
             return data, verify_payload(data, expected), True
         except FetchError as exc:
-            where = store.path(key)
-            raise FetchError(f"the cached answer {where} for the {asked}: {exc}") from exc
+            # a cached file that no longer validates is not an answer: ask again
+            log.warning(
+                "ignoring the cached answer %s for the %s: %s", store.path(key), asked, exc
+            )
     try:
         answer = client.post_json(endpoint, body, label=label)
     except FetchError as exc:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import base64
 import binascii
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Any
 
 from arms.errors import FetchError, SipriFormatError
 from arms.io.detect import detect_format
 from arms.io.fetch.client import snippet
+from arms.io.readers import read_any
 
 __all__ = ["EXPECTED_VARIANTS", "decode_payload", "verify_payload"]
 
@@ -30,8 +32,9 @@ EXPECTED_VARIANTS: dict[str, frozenset[str]] = {
 def verify_payload(data: bytes, expected: set[str] | frozenset[str]) -> str:
     r"""Return the variant of ``data`` if it is a SIPRI export of an ``expected`` variant.
 
-    The bytes are written to a temporary file and checked by the project's own detector,
-    :func:`arms.io.detect.detect_format`, so "is this a SIPRI file" means the same here as
+    The bytes are written to a temporary file, checked by the project's own detector,
+    :func:`arms.io.detect.detect_format`, and then read whole by the readers (any line that
+    cannot be read refuses the payload), so "is this a SIPRI file" means the same here as
     in every reader.
 
     Parameters
@@ -70,12 +73,23 @@ def verify_payload(data: bytes, expected: set[str] | frozenset[str]) -> str:
             raise FetchError(
                 f"the payload is not a SIPRI export: {exc.reason}; it starts with {snippet(data)}"
             ) from exc
-    variant = info.variant
-    if variant not in expected:
-        raise FetchError(
-            f"the payload is a SIPRI {variant} file, not the expected "
-            f"{' or '.join(sorted(expected))}; it starts with {snippet(data)}"
-        )
+        variant = info.variant
+        if variant not in expected:
+            raise FetchError(
+                f"the payload is a SIPRI {variant} file, not the expected "
+                f"{' or '.join(sorted(expected))}; it starts with {snippet(data)}"
+            )
+        # the whole payload, not only its header: a cut or padded answer must not be saved
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                read_any(path, errors="raise")
+        except SipriFormatError as exc:
+            where = f"line {exc.line}: " if exc.line else ""
+            raise FetchError(
+                f"the payload ({len(data):,} bytes) is a {variant} export that does not read "
+                f"as a whole: {where}{exc.reason[:160]}"
+            ) from None
     return variant
 
 
