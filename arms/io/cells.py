@@ -16,8 +16,8 @@ import pandas as pd
 from arms.errors import SipriFormatError
 
 __all__ = [
-    "ERRORS", "MAX_COUNT", "MAX_TIV", "RE_NUM", "STATUS", "YEARS", "Cells", "Rejects",
-    "check_errors", "plausible", "strip_dash",
+    "DECIMALS", "ERRORS", "INT_DIGITS", "MAX_COUNT", "MAX_TIV", "RE_NUM", "STATUS",
+    "WHOLE_DIGITS", "YEARS", "Cells", "Rejects", "check_errors", "plausible", "strip_dash",
 ]  # fmt: skip
 
 #: The values a reader's ``errors=`` accepts.
@@ -40,10 +40,13 @@ STATUS = {
 # The one definition of a number, for the fast and the careful path, CSV, XLSX and JSON
 # (FORMATS.md): digits, at most one decimal point, no sign, exponent or thousands separator;
 # short enough never to overflow.
-_RE_INT = r"\d{1,9}"
+#: Digits a number may have before and after its decimal point, and digits of a whole number
+#: (the fast path's byte check, arms.io.fastpath, applies the same limits).
+INT_DIGITS, DECIMALS, WHOLE_DIGITS = 12, 6, 9
+_RE_INT = rf"\d{{1,{WHOLE_DIGITS}}}"
 _RE_YEAR = r"\d{4}"
 #: A non-negative decimal number as SIPRI writes it.
-RE_NUM = r"\d{1,12}(?:\.\d{1,6})?"
+RE_NUM = rf"\d{{1,{INT_DIGITS}}}(?:\.\d{{1,{DECIMALS}}})?"
 #: Plausible values: outside them a row is refused (years, counts of weapons, TIV millions).
 YEARS = (1900, 2100)
 MAX_COUNT = 1_000_000
@@ -131,8 +134,11 @@ class Cells:
     lists), which keeps the reader close to the C parser's speed.
     """
 
-    def __init__(self, columns: dict[str, np.ndarray], lines, row_text, *, thousands=False):
+    def __init__(
+        self, columns: dict[str, np.ndarray], lines, row_text, *, thousands=False, stripped=False
+    ):
         self.thousands = thousands  # ';' copies: "1.000" may be a thousands separator
+        self.stripped = stripped  # the fast path: text cells stripped, empty ones NaN
         self.cols = columns
         self.size = len(lines)
         self.lines = np.asarray(lines, dtype=np.int64)
@@ -181,8 +187,9 @@ class Cells:
         """
         if distinct:
             col = self.cols[name]
-            values = [(v.strip() or None) if isinstance(v, str) else None for v in col]
-            return pd.Series(pd.array(values, dtype="string"), copy=False)
+            if not self.stripped:
+                col = [(v.strip() or None) if isinstance(v, str) else None for v in col]
+            return pd.Series(pd.array(col, dtype="string"), copy=False)
         codes, uniques = self.codes(name)
         values = pd.array([u or None for u in uniques], dtype="string")
         return pd.Series(values.take(codes), copy=False)
@@ -254,13 +261,6 @@ class Cells:
 
     def flag(self, name: str, truthy: tuple[str, ...], falsy: tuple[str, ...], empty) -> pd.Series:
         """Return a ``boolean`` column from marker text; ``empty`` for an empty cell."""
-        col = self.cols[name]
-        if truthy == ("?",) and not falsy:
-            # V1's markers: "?" or nothing; compared directly, without factorising
-            is_true, is_empty = col == "?", (col == "") | pd.isna(col)
-            if (is_true | is_empty).all():
-                return pd.Series(pd.array(np.where(is_true, True, bool(empty)), dtype="boolean"))
-
         def fn(u: str):
             low = u.lower()
             if low in truthy:

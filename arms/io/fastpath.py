@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 
 import numpy as np
 import pandas as pd
 
+from arms.io.cells import DECIMALS, INT_DIGITS, WHOLE_DIGITS
 from arms.io.sources import Source
 
 __all__ = ["NotClean", "fast_chunks"]
@@ -29,42 +29,149 @@ class NotClean(Exception):
 _CHUNK_ROWS = 200_000
 
 
-# Columns the fast path lets the C parser convert to float (checked afterwards by
-# arms.io.cells against the same definition as the careful path).
-_NUMERIC = {
-    "order_year", "number_ordered", "number_delivered", "tiv_per_unit", "tiv_order",
-    "tiv_delivered", "deal_id", "units", "year", "tiv_per_unit_new", "tiv",
-}  # fmt: skip
-# What the C parser would read as a number but FORMATS.md's numbers never hold: a sign, an
-# exponent, inf/nan, a leading dot. A field like that in a numeric column sends the file down
-# the careful path, where each such cell is refused (designations such as 57E6 look alike:
-# only the few lines that match are split and checked).
-_NOT_SIPRI_NUMBER = re.compile(r"\s*(?:[+\-]|\.|inf|nan)|.*[eE]|.*\s$", re.I)
-# digits -> "0", signs and dots -> "+": one pass in C, then four literal searches find every
-# candidate (a sign or dot opening a field, an exponent)
-_FOLD = bytes.maketrans(b"0123456789E+-.", b"0000000000e+++")
+# Columns the fast path lets the C parser convert to float, by kind: whole numbers, 4-digit
+# years, decimals. Their text is checked first, byte by byte, against the definition of a
+# number in arms.io.cells (the careful path's RE_NUM and friends).
+_YEAR_COLUMNS = {"order_year", "year"}
+_WHOLE_COLUMNS = {"number_ordered", "number_delivered", "deal_id", "units"}
+_DECIMAL_COLUMNS = {"tiv_per_unit", "tiv_order", "tiv_delivered", "tiv_per_unit_new", "tiv"}
+_NUMERIC = _YEAR_COLUMNS | _WHOLE_COLUMNS | _DECIMAL_COLUMNS
+def _field_bounds(data: bytes, n: int, records: int, delim: str):
+    """Return the bytes as an array and each field's (start, end) as two records x n arrays.
+
+    ``None`` when a line has more or fewer than ``n`` fields.
+    """
+    arr = np.frombuffer(data, dtype=np.uint8)
+    seps = np.flatnonzero((arr == ord(delim)) | (arr == 10))
+    if len(seps) != n * records - 1:
+        return None
+    ends = np.append(seps, len(arr)).reshape(records, n)
+    if records > 1 and (arr[ends[:-1, -1]] != 10).any():
+        return None
+    starts = np.empty_like(ends)
+    starts[:, 1:] = ends[:, :-1] + 1
+    starts[0, 0], starts[1:, 0] = 0, ends[:-1, -1] + 1
+    return arr, starts, ends
 
 
-def _suspect_numbers(data: bytes, names, delim: str) -> bool:
-    """Whether a numeric field of ``data`` holds what only the careful path may judge."""
-    numeric = [j for j, name in enumerate(names) if name in _NUMERIC]
+def _numbers_are_sipri(arr: np.ndarray, names, starts: np.ndarray, ends: np.ndarray) -> bool:
+    """Whether every numeric field is empty or a number as arms.io.cells defines it.
+
+    The definition is :data:`arms.io.cells.RE_NUM` and its whole-number and year forms. The
+    C parser would also accept signs, exponents, spaces, a leading or trailing dot and any
+    number of digits; a file holding any of them goes down the careful path, which refuses
+    each such cell. The check is numpy work on the bytes of the numeric fields only (a few
+    ms on 28,000 deals).
+    """
+    for j, name in enumerate(names):
+        if name not in _NUMERIC:
+            continue
+        lengths = ends[:, j] - starts[:, j]
+        longest = INT_DIGITS + 1 + DECIMALS if name in _DECIMAL_COLUMNS else WHOLE_DIGITS
+        if lengths.max(initial=0) > longest:
+            return False
+        if name in _YEAR_COLUMNS and ((lengths != 0) & (lengths != 4)).any():
+            return False
+        keep = lengths > 0
+        first, lengths = starts[keep, j], lengths[keep]
+        if not len(first):
+            continue
+        # the bytes of every field, one after another, and where each field begins in them
+        begins = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        chars = arr[np.repeat(first - begins, lengths) + np.arange(int(lengths.sum()))]
+        digit = (chars - 48) < 10  # uint8 arithmetic wraps: only b"0".."9" stay below 10
+        if digit.all():
+            continue
+        if name not in _DECIMAL_COLUMNS:
+            return False  # a sign, dot, space or letter in a whole number
+        dot = chars == ord(".")
+        if not (digit | dot).all():
+            return False
+        dots = np.flatnonzero(dot)
+        field = np.searchsorted(begins, dots, side="right") - 1
+        if (np.diff(field) == 0).any():  # (dots are in order: so are their fields)
+            return False  # two dots in one field
+        before = dots - begins[field]
+        after = lengths[field] - before - 1
+        if (before < 1).any() or (before > INT_DIGITS).any():
+            return False
+        if (after < 1).any() or (after > DECIMALS).any():
+            return False
+    return True
+
+
+# Bytes str.strip() may remove at a field's end: ASCII whitespace, and (to be safe) any
+# byte of a multi-byte UTF-8 character, which may be a Unicode space.
+_STRIPPABLE = np.zeros(256, dtype=bool)
+_STRIPPABLE[list(b" \t\x0b\x0c\x1c\x1d\x1e\x1f")] = True
+_STRIPPABLE[0x80:] = True
+
+
+# Text columns whose cells are mostly all different (Cells.text(distinct=True) takes them as
+# they are, without factorising): the fast path strips the few cells that need it.
+_DISTINCT = ("comments",)
+
+
+def _padded_cells(arr: np.ndarray, names, starts: np.ndarray, ends: np.ndarray) -> dict:
+    """Return, for each :data:`_DISTINCT` column, the rows whose cell needs stripping.
+
+    That is a cell beginning or ending with a space, or with a byte of a non-ASCII character
+    (which may be a Unicode space).
+    """
+    padded = {}
+    for name in _DISTINCT:
+        if name not in names:
+            continue
+        j = names.index(name)
+        first, end = starts[:, j], ends[:, j]
+        full = end > first
+        first = np.minimum(first, len(arr) - 1)  # an empty last cell starts at the very end
+        rows = np.flatnonzero(full & (_STRIPPABLE[arr[first]] | _STRIPPABLE[arr[end - 1]]))
+        if len(rows):
+            padded[name] = rows
+    return padded
+
+
+def _join_split_records(data: bytes, delim: str, n: int) -> tuple[bytes, np.ndarray] | None:
+    """Join split records; return the data and the tails' line indexes (or ``None``).
+
+    FORMATS Q1: a split record's comment ends with a line break, and the next line holds its
+    last fields, starting with the delimiter; a space stands in for the break. A spreadsheet
+    re-save pads both pieces to full rows (``...,comment,,,`` then ``,0.25,3.5,3.25,,,...``):
+    the tail's three numbers take the head's empty TIV fields. ``None`` for anything else
+    (a blank line, a tail of another shape): the careful path reads and reports it.
+    """
+    arr = np.frombuffer(data, dtype=np.uint8)
+    breaks = np.flatnonzero(arr == 10)
+    if not len(breaks):
+        return data, breaks
+    if (breaks[1:] - breaks[:-1] == 1).any():
+        return None  # a blank line
+    split = breaks[arr[breaks + 1] == ord(delim)]
+    if not len(split):
+        return data, split
     d = delim.encode()
-    folded = b"\n" + data.translate(_FOLD)
-    # (inf parses as infinity, which arms.io.cells refuses; nan fails the C parser)
-    probes = (b"0e0", b"0e+", d + b"+", b"\n+")
-    for probe in probes:
-        pos = folded.find(probe)
-        while pos >= 0:
-            start = folded.rfind(b"\n", 0, pos + 1) + 1
-            end = folded.find(b"\n", pos + 1)
-            line = data[start - 1 : (len(data) if end < 0 else end - 1)]
-            fields = line.decode("utf-8", "replace").split(delim)
-            if len(fields) != len(names):
-                return True
-            if any(fields[j] and _NOT_SIPRI_NUMBER.match(fields[j]) for j in numeric):
-                return True
-            pos = folded.find(probe, pos + 1)
-    return False
+    ends = np.append(breaks, len(data))
+    at = np.searchsorted(breaks, split)  # index of each split break among the breaks
+    pieces, start = [], 0
+    for k, pos in zip(at.tolist(), split.tolist(), strict=True):
+        head_start = int(breaks[k - 1]) + 1 if k else 0
+        tail_end = int(ends[k + 1])
+        head, tail = data[head_start:pos], data[pos + 1 : tail_end]
+        if head.count(d) + tail.count(d) == n - 1:
+            pieces += [data[start:pos], b" "]  # Q1: the break sat at the end of Comments
+            start = pos + 1
+        elif (
+            head.count(d) == tail.count(d) == n - 1
+            and head.endswith(d * 3)
+            and tail.endswith(d * (n - 4))
+        ):  # the re-saved two-row form
+            pieces += [data[start : pos - 3], tail[: len(tail) - (n - 4)]]
+            start = tail_end
+        else:
+            return None
+    pieces.append(data[start:])
+    return b"".join(pieces), at + 1
 
 
 def fast_chunks(src: Source):
@@ -82,61 +189,41 @@ def fast_chunks(src: Source):
     if info.variant == "V8" or info.container != "text" or "line padding" in info.quirks:
         return None
     names = info.fields
-    n, delim = len(names), info.delimiter
+    delim = info.delimiter
     text = src.text
     end = len(text)
     while end > src.data_offset and text[end - 1] == "\n":
         end -= 1
-    body = text[src.data_offset : end]  # one copy of the data part, trailing breaks off
     base = info.header_line + 1
-    if not body:
+    if end <= src.data_offset:
         return iter([({name: np.array([], dtype=object) for name in names}, [], None)])
-    if body.startswith(delim):
-        return None
-    header = src.lines[info.header_line - 1]
-    # another download's header among the data: the careful path splits the parts
-    # (a footer or preamble line has fewer delimiters, which the counts below catch)
-    if body.startswith(header) or ("\n" + header) in body:
+    if text.startswith(delim, src.data_offset):
         return None
     if delim == ";" and info.variant != "V7":
         return None  # a ';' copy may write thousands as "1.000": only the careful path knows
-
-    lines_in_body = body.count("\n") + 1
-    commas = body.count(delim)
-    joined_at: list[int] = []  # record index after which each joined record's lines shift
-    # a clean file has exactly n-1 delimiters a line; only otherwise look for split records
-    pos = body.find("\n" + delim) if commas != (n - 1) * lines_in_body else -1
-    if pos >= 0:
-        parts, start, removed, line_index, counted = [], 0, 0, 0, 0
-        while pos >= 0:
-            head_start = body.rfind("\n", 0, pos) + 1
-            tail_end = body.find("\n", pos + 1)
-            tail_end = len(body) if tail_end < 0 else tail_end
-            if body.count(delim, head_start, tail_end) != n - 1:
-                return None  # not a plain Q1 split (e.g. the re-saved two-row form)
-            line_index += body.count("\n", counted, pos + 1)  # the tail's line in body
-            counted = pos + 1
-            joined_at.append(line_index - removed)
-            removed += 1
-            # the break sat at the end of Comments: a space stands in for it
-            parts.append(body[start:pos])
-            parts.append(" ")
-            start = pos + 1
-            pos = body.find("\n" + delim, pos + 1)
-        parts.append(body[start:])
-        body = "".join(parts)
-    records = lines_in_body - len(joined_at)
-    if commas != (n - 1) * records:
-        return None  # some line has the wrong number of fields, or there are blank lines
-    all_lines = base + np.arange(records)
-    for record in joined_at:  # each joined record pushes the following ones a line down
-        all_lines[record:] += 1
+    header = text[text.rfind("\n", 0, src.data_offset - 1) + 1 : src.data_offset - 1]
     # UTF-8 bytes are what the C parser reads natively (a StringIO of a large text costs four
-    # bytes a character and another conversion)
-    data = body.encode("utf-8")
-    del body
-    if _suspect_numbers(data, names, delim):
+    # bytes a character and another conversion); the checks below are numpy work on them
+    data = text[src.data_offset : end].encode("utf-8")
+    # another download's header among the data: the careful path splits the parts
+    # (a footer or preamble line has fewer delimiters, which the field counts catch)
+    head = header.encode("utf-8")
+    if data.startswith(head) or (b"\n" + head) in data:
         return None
+    joined = _join_split_records(data, delim, len(names))
+    if joined is None:
+        return None
+    data, tails = joined
+    records = data.count(b"\n") + 1
+    # each joined record pushes the following ones a line down in the file
+    all_lines = base + np.arange(records)
+    if len(tails):
+        all_lines += np.searchsorted(tails - np.arange(len(tails)) - 1, np.arange(records))
+    bounds = _field_bounds(data, len(names), records, delim)
+    if bounds is None or not _numbers_are_sipri(*bounds[:1], names, *bounds[1:]):
+        return None  # a line with more or fewer fields than the header, or not a number
+    padded = _padded_cells(bounds[0], names, *bounds[1:])
+    del bounds
 
     def chunks():
         try:
@@ -162,7 +249,11 @@ def fast_chunks(src: Source):
                 lines = all_lines[done : done + len(frame)]
                 done += len(frame)
                 cols = {name: frame[name].to_numpy() for name in names}
-                yield cols, lines, lambda i, lines=lines: src.lines[lines[i] - 1]
+                for name, rows in padded.items():  # strip the few cells that need it
+                    rows = rows[(rows >= done - len(frame)) & (rows < done)] - (done - len(frame))
+                    col = cols[name] = cols[name].copy()
+                    col[rows] = [col[i].strip() or np.nan for i in rows.tolist()]
+                yield cols, lines, lambda i, lines=lines: src.lines[lines[i] - 1], True
         except (pd.errors.ParserError, ValueError, TypeError):
             # too many fields on a line, or a cell that is not a number
             raise NotClean from None

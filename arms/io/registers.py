@@ -89,8 +89,8 @@ def read_register(src: Source, *, errors: str, want: str) -> pd.DataFrame:
         # a ';' copy of a comma export may write "1.000" for a thousand (V7 never does)
         thousands = info.delimiter == ";" and info.variant != "V7"
 
-        def convert(columns, lines, row_text) -> pd.DataFrame:
-            c = Cells(columns, lines, row_text, thousands=thousands)
+        def convert(columns, lines, row_text, stripped=False) -> pd.DataFrame:
+            c = Cells(columns, lines, row_text, thousands=thousands, stripped=stripped)
             if info.variant == "V1":
                 return _v1(c, rejects)
             if info.variant == "V8":
@@ -140,7 +140,8 @@ def _flag_duplicates(frame: pd.DataFrame, warn_list: list) -> None:
             first.setdefault(key, int(frame["source_line"].iloc[idx]))
 
 
-_RE_V1_YEARS = re.compile(r"\d{4}(?:\s*;\s*\d{4})*")
+_RE_V1_YEARS = re.compile(r"\d{4}(?:\s*;\s*\d{4})*", re.ASCII)
+_RE_V1_LIST = re.compile(r"\d{4}(?:; \d{4})*", re.ASCII)  # as SIPRI writes it
 _RE_V8_YEARS = re.compile(r"(\d{1,4})\s*-\s*(\d{1,4})")
 
 
@@ -149,21 +150,23 @@ def _v1_years(c: Cells) -> tuple[pd.Series, pd.Series, pd.Series]:
     codes, uniques = c.codes("delivery_years")
     texts, firsts, lasts, wrong = [], [], [], []
     for u in uniques:
-        if u == "":
+        # each distinct cell once: "" | "2019" | "2019; 2020" (SIPRI's list) | a looser list
+        if not u:
             years = []
-        elif len(u) == 4 and u.isdigit():
-            years = [int(u)]
+        elif _RE_V1_LIST.fullmatch(u):
+            years = u.split("; ")
         elif _RE_V1_YEARS.fullmatch(u):
-            years = [int(y) for y in re.findall(r"\d{4}", u)]
+            years = re.findall(r"\d{4}", u)
         else:
             wrong.append(True)
             for out in (texts, firsts, lasts):
                 out.append(None)
             continue
         wrong.append(False)
-        texts.append("; ".join(map(str, years)) or None)
-        firsts.append(min(years, default=None))
-        lasts.append(max(years, default=None))
+        texts.append("; ".join(years) or None)
+        # 4-digit years compare as text as they do as numbers: two int() calls a cell
+        firsts.append(int(min(years)) if years else None)
+        lasts.append(int(max(years)) if years else None)
     if any(wrong):
         c.mark(
             np.asarray(wrong, dtype=bool)[codes],

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
+
 from arms.errors import SipriFormatError
 from arms.io.formats import (
     FIELDS,
@@ -182,7 +184,10 @@ def _decode(data: bytes) -> tuple[str, str]:
     if len(text) == len(data):
         # one character per byte: no valid multi-byte UTF-8 sequence anywhere, every
         # non-ASCII byte failed as UTF-8 (a plain cp1252 file; a length test, no scan).
-        # cp1252 leaves five bytes undefined; latin-1 maps them, so decoding never fails.
+        # Without bytes 0x80-0x9f (where cp1252 puts its extra letters) cp1252 is latin-1,
+        # whose decoding is a copy; five bytes cp1252 leaves undefined become U+FFFD.
+        if not _has_cp1252_extras(data):
+            return data.decode("latin-1"), "cp1252"
         return data.decode("cp1252", errors="replace"), "cp1252"
     # some lines are valid UTF-8
     # UTF-8 with some cp1252 lines (a file edited in two editors): each line by itself
@@ -195,6 +200,12 @@ def _decode(data: bytes) -> tuple[str, str]:
 
 
 _SURROGATE = re.compile("[\udc80-\udcff]")
+
+
+def _has_cp1252_extras(data: bytes) -> bool:
+    """Whether ``data`` holds a byte from 0x80 to 0x9f (numpy: one pass in C)."""
+    arr = np.frombuffer(data, dtype=np.uint8)
+    return bool(((arr - 0x80) < 0x20).any())  # uint8 arithmetic wraps below 0x80
 
 
 def _load_text(p: Path, text: str, encoding: str, sha: str) -> Source:
