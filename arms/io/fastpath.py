@@ -132,8 +132,10 @@ def _padded_cells(arr: np.ndarray, names, starts: np.ndarray, ends: np.ndarray) 
     return padded
 
 
-def _join_split_records(data: bytes, delim: str, n: int) -> tuple[bytes, np.ndarray] | None:
-    """Join split records; return the data and the tails' line indexes (or ``None``).
+def _join_split_records(data: bytes, delim: str, n: int):
+    """Join split records; return the data, the tails' line indexes and the lines before.
+
+    ``None`` when the data holds something else than clean records and split ones.
 
     FORMATS Q1: a split record's comment ends with a line break, and the next line holds its
     last fields, starting with the delimiter; a space stands in for the break. A spreadsheet
@@ -144,12 +146,12 @@ def _join_split_records(data: bytes, delim: str, n: int) -> tuple[bytes, np.ndar
     arr = np.frombuffer(data, dtype=np.uint8)
     breaks = np.flatnonzero(arr == 10)
     if not len(breaks):
-        return data, breaks
+        return data, breaks, 1
     if (breaks[1:] - breaks[:-1] == 1).any():
         return None  # a blank line
     split = breaks[arr[breaks + 1] == ord(delim)]
     if not len(split):
-        return data, split
+        return data, split, len(breaks) + 1
     d = delim.encode()
     ends = np.append(breaks, len(data))
     at = np.searchsorted(breaks, split)  # index of each split break among the breaks
@@ -171,7 +173,7 @@ def _join_split_records(data: bytes, delim: str, n: int) -> tuple[bytes, np.ndar
         else:
             return None
     pieces.append(data[start:])
-    return b"".join(pieces), at + 1
+    return b"".join(pieces), at + 1, len(breaks) + 1
 
 
 def fast_chunks(src: Source):
@@ -213,8 +215,8 @@ def fast_chunks(src: Source):
     joined = _join_split_records(data, delim, len(names))
     if joined is None:
         return None
-    data, tails = joined
-    records = data.count(b"\n") + 1
+    data, tails, lines = joined
+    records = lines - len(tails)
     # each joined record pushes the following ones a line down in the file
     all_lines = base + np.arange(records)
     if len(tails):
