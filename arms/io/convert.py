@@ -7,6 +7,8 @@ They live with the readers because each reader accepts every variant that can yi
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -60,7 +62,10 @@ def split_deals(deals: pd.DataFrame, *, rule: str = "even") -> pd.DataFrame:
     years) and, by default (``rule="even"``), its TIV evenly over the years; ``rule="units"``
     spreads TIV in proportion to the units instead (evenly when units are unknown). TIV is
     allocated in whole cents so that each deal's years add up exactly to its totals. Rows
-    are marked ``allocation="even"``; deals with no delivery year listed have no rows.
+    are marked ``allocation="even"``. A deal with no delivery year listed has no rows; each
+    such deal is listed in ``attrs["not_split"]`` (its register line and why): an order not
+    delivered yet, or one whose delivered units or TIV have no year (those are missing from
+    every yearly figure, and a warning says how much TIV that is).
 
     Error against SIPRI's own per-year figures of the same release (Oct 2024 register
     against the Jan 2025 deliveries export, the 6,390 deals in both, 2,727 of them over
@@ -150,7 +155,40 @@ def split_deals(deals: pd.DataFrame, *, rule: str = "even") -> pd.DataFrame:
     result["tiv"] = result["tiv"].mask(tiv_total.isna().to_numpy())
     result = schema.conform(result, "deliveries")
     result.attrs = dict(deals.attrs)
+    result.attrs["not_split"] = _not_split(deals, counts == 0)
     return result
+
+
+def _not_split(deals: pd.DataFrame, no_years: np.ndarray) -> list[dict]:
+    """List the deals that have no rows in the split (no delivery year); warn of lost TIV."""
+    rows = deals.loc[no_years, ["source_line", "number_delivered", "tiv_delivered"]]
+    units = rows["number_delivered"].fillna(0).to_numpy(dtype=float)
+    tiv = rows["tiv_delivered"].fillna(0).to_numpy(dtype=float)
+    lines = rows["source_line"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    items = []
+    for line, u, t in zip(lines.tolist(), units.tolist(), tiv.tolist(), strict=True):
+        delivered = u > 0 or t > 0
+        items.append(
+            {
+                "line": None if line != line else int(line),
+                "reason": (
+                    f"{u:g} units and {t:g} TIV delivered, but no delivery year listed"
+                    if delivered
+                    else "not delivered (no delivery year listed)"
+                ),
+                "units": u,
+                "tiv": t,
+            }
+        )
+    lost = [i for i in items if i["units"] > 0 or i["tiv"] > 0]
+    if lost:
+        warnings.warn(
+            f"{len(lost)} deal(s) with deliveries but no delivery year are not in the "
+            f"deliveries frame ({sum(i['tiv'] for i in lost):,.2f} TIV, millions, a volume "
+            "index); see attrs['not_split']",
+            stacklevel=3,
+        )
+    return items
 
 
 def group_deliveries(deliveries: pd.DataFrame) -> pd.DataFrame:

@@ -18,7 +18,7 @@ import pandas as pd
 from arms import schema
 from arms.categories import normalize_category
 from arms.errors import SipriFormatError
-from arms.io.cells import STATUS, Cells, Rejects, plausible, strip_dash
+from arms.io.cells import STATUS, YEARS, Cells, Rejects, plausible, strip_dash
 from arms.io.fastpath import NotClean, fast_chunks
 from arms.io.formats import VARIANTS
 from arms.io.preamble import scope
@@ -162,16 +162,22 @@ def _v1_years(c: Cells) -> tuple[pd.Series, pd.Series, pd.Series]:
             for out in (texts, firsts, lasts):
                 out.append(None)
             continue
+        # 4-digit years compare as text as they do as numbers: two int() calls a cell
+        first, last = (int(min(years)), int(max(years))) if years else (None, None)
+        if years and not (plausible(first, "year") and plausible(last, "year")):
+            wrong.append(True)
+            for out in (texts, firsts, lasts):
+                out.append(None)
+            continue
         wrong.append(False)
         texts.append("; ".join(years) or None)
-        # 4-digit years compare as text as they do as numbers: two int() calls a cell
-        firsts.append(int(min(years)) if years else None)
-        lasts.append(int(max(years)) if years else None)
+        firsts.append(first)
+        lasts.append(last)
     if any(wrong):
         c.mark(
             np.asarray(wrong, dtype=bool)[codes],
             "delivery_years",
-            "expected years like '2019' or '2019; 2020' or nothing",
+            f"expected years ({YEARS[0]}-{YEARS[1]}) like '2019' or '2019; 2020' or nothing",
         )
     return (
         pd.Series(pd.array(texts, dtype="string").take(codes)),

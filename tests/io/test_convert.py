@@ -82,3 +82,42 @@ def test_the_default_rule_has_the_smaller_measured_error():
     assert measured["recipient_year"] == pytest.approx(SPLIT_ERROR["recipient_year"], abs=5e-4)
     assert measured["recipient_period"] == pytest.approx(SPLIT_ERROR["five_year"], abs=5e-4)
     assert f"{measured['recipient_year']:.1%}" in split_deals.__doc__
+
+
+REGISTERS = (
+    "tradereg-newportal-MJHofmann-1.csv",
+    "tradereg-newportal-nopreamble-greggmaloy-1.csv",
+    "tradereg-newportal2026-DCL2049-1.csv",
+    "tradereg-legacy2014-stevenlsenior-1.csv",
+)
+
+
+@needs_shared
+@pytest.mark.parametrize("name", REGISTERS)
+def test_every_deal_of_a_register_is_split_or_listed(name):
+    deals = arms.read_trade_register(SHARED / name)
+    deliveries = arms.read_deliveries(SHARED / name)
+    split_lines = set(deliveries["source_line"].dropna().astype(int))
+    listed = [item["line"] for item in deliveries.attrs["not_split"]]
+    assert split_lines.isdisjoint(listed)
+    assert split_lines | set(listed) == set(deals["source_line"].astype(int))
+    assert len(listed) == int(deals["delivery_years"].isna().sum())
+    # the TIV that has a year is all in the split
+    dated = deals.loc[deals["delivery_years"].notna(), "tiv_delivered"].sum()
+    assert deliveries["tiv"].sum() == pytest.approx(dated, abs=0.01)
+
+
+def test_deliveries_without_a_year_are_listed_with_a_warning(tmp_path):
+    text = (DATA / "v1-2024.csv").read_text(encoding="cp1252").splitlines()
+    header = next(i for i, line in enumerate(text) if line.startswith("Recipient,"))
+    fields = text[header + 1].split(",")
+    fields[10] = ""  # the deal's delivery years lost; its units and TIV kept
+    text[header + 1] = ",".join(fields)
+    damaged = tmp_path / "no-year.csv"
+    damaged.write_text("\n".join(text) + "\n", encoding="cp1252")
+    with pytest.warns(UserWarning, match="no delivery year"):
+        deliveries = arms.read_deliveries(damaged)
+    (item,) = [i for i in deliveries.attrs["not_split"] if i["tiv"] > 0]
+    assert item["line"] == header + 2
+    assert item["tiv"] == float(fields[15])
+    assert "no delivery year" in item["reason"]
