@@ -43,18 +43,12 @@ def read_records(src: Source, rejects: Rejects):
     items: list[list[str]] = []
     numbers: list[int] = []
     if quoted:
-        reader = csv.reader((x + "\n" for x in lines[start:]), delimiter=delim)
-        try:
-            for row in reader:
-                extra = _extra_lines(row)
-                if extra:
-                    # a quoted field spanning lines: its line break reads as a space
-                    row = [f.replace("\n", " ").strip() if "\n" in f else f for f in row]
-                items.append(row)
-                numbers.append(start + reader.line_num - extra)
-        except csv.Error as exc:
-            line_no = start + reader.line_num
-            rejects.add(line_no, f"unreadable quoting ({exc})", lines[line_no - 1])
+        for row, first, last in _quoted_records(lines, start, delim, len(names), rejects):
+            if last > first:
+                # a quoted field spanning lines: its line break reads as a space
+                row = [f.replace("\n", " ").strip() if "\n" in f else f for f in row]
+            items.append(row)
+            numbers.append(first)
     else:
         padded = "line padding" in info.quirks
         for i in range(start, len(lines)):
@@ -71,6 +65,56 @@ def read_records(src: Source, rejects: Rejects):
         else {name: np.array([], dtype=object) for name in names}
     )
     return columns, starts, lambda i: delim.join(rows[i])
+
+
+#: Lines a quoted field may span before a lone quote is taken for damage (SIPRI's longest
+#: comments run to a few lines).
+MAX_QUOTED_LINES = 12
+
+
+def _quoted_records(lines, start: int, delim: str, n: int, rejects: Rejects):
+    """Yield (fields, first line, last line) of a quoted CSV, one record at a time.
+
+    A record whose line ends inside a quoted field continues on the next lines until the
+    field closes, as CSV says. Where that does not give ``n`` fields (a stray quote would
+    swallow the lines after it into one field), only the line of the stray quote is rejected
+    and reading goes on at the next line; a file that ends inside a quoted field is cut
+    short, and its last record is rejected. A quote inside an unquoted field is text.
+    """
+    i, total = start, len(lines)
+    while i < total:
+        line = lines[i]
+        row = _parse(line, delim)
+        if row is not None:
+            yield row, i + 1, i + 1
+            i += 1
+            continue
+        j, text = i, line
+        while row is None and j + 1 < total and j - i < MAX_QUOTED_LINES:
+            j += 1
+            text += "\n" + lines[j]
+            row = _parse(text, delim)
+        if row is not None and len(row) == n:
+            yield row, i + 1, j + 1
+            i = j + 1
+        elif row is None and j + 1 >= total and j - i < MAX_QUOTED_LINES:
+            # the last record, cut inside a quoted field: one rejection for all its lines
+            rejects.add(i + 1, "the file ends inside a quoted field (truncated?)", text)
+            return
+        else:
+            rejects.add(i + 1, f"a quote that is never closed (expected {n} fields)", line)
+            i += 1
+
+
+def _parse(text: str, delim: str) -> list[str] | None:
+    """Return the fields of one CSV record, or ``None`` if it ends inside a quoted field."""
+    try:
+        return next(csv.reader([text], delimiter=delim, strict=True))
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            return None
+        # other damage (text after a closing quote): read leniently, the caller checks it
+        return next(csv.reader([text], delimiter=delim))
 
 
 def _assemble(items, numbers, info, rejects: Rejects, last_line: int, src: Source):
@@ -156,11 +200,6 @@ def _structure(fields: list[str], line_no: int, info, src: Source) -> None:
             line=line_no,
         )
     src.parts.append({"header_line": line_no, "first_line": line_no + 1})
-
-
-def _extra_lines(row: list[str]) -> int:
-    # csv.reader's line_num is the last line a record used; quoted fields may span lines.
-    return sum(f.count("\n") for f in row)
 
 
 def _trim_padding(fields: list[str], n: int) -> list[str]:

@@ -55,7 +55,7 @@ def _clean(name: str, kind: str) -> pd.DataFrame:
 def clean(name: str, kind: str) -> pd.DataFrame:
     """The frame of the undamaged file (the reference every expectation derives from)."""
     raw(name)
-    return _clean(name, kind)
+    return _clean(name, kind).copy()  # a copy: cases may edit their expectation
 
 
 def lines_of(data: bytes) -> list[bytes]:
@@ -350,6 +350,64 @@ def concat_v3_then_v6_refused():
 
 
 # -- item 1: columns by name
+
+
+# a stray or missing quote in the 2014-style register, whose comments are quoted
+
+
+def v8_quoted_comment_record() -> tuple[int, int]:
+    """(data line, offset in it) of a point inside the first quoted comment of V8."""
+    _, data = body(V8)
+    i = next(i for i, line in enumerate(data) if b',"' in line)
+    return i, data[i].index(b',"') + 12
+
+
+@case
+def v8_cut_inside_quoted_comment():
+    head, data = body(V8)
+    i, cut = v8_quoted_comment_record()
+    text = b"\n".join(head + data[:i] + [data[i][:cut]])
+    return "a.csv", text, Rows("deals", clean(V8, "deals").iloc[:i], rejected=1)
+
+
+@case
+def v8_cut_inside_quoted_comment_refused():
+    head, data = body(V8)
+    i, cut = v8_quoted_comment_record()
+    text = b"\n".join(head + data[:i] + [data[i][:cut]])
+    return "a.csv", text, Refused("deals", r"ends inside a quoted field.*truncated")
+
+
+@case
+def v8_quoted_comment_over_two_lines():
+    head, data = body(V8)
+    data = list(data)
+    i, inside = v8_quoted_comment_record()
+    space = data[i].index(b" ", inside)
+    data[i] = data[i][:space] + b"\n" + data[i][space + 1 :]  # a break for a space
+    return "a.csv", b"\n".join(head + data), Rows("deals", clean(V8, "deals"))
+
+
+@case
+def v8_stray_opening_quote_rejects_one_line():
+    head, data = body(V8)
+    data = list(data)
+    fields = data[9].split(b",")
+    fields[5] = b'"' + fields[5]  # a designation that opens a quote and never closes it
+    data[9] = b",".join(fields)
+    return "a.csv", b"\n".join(head + data), Rows("deals", without_row(V8, "deals", 9), rejected=1)
+
+
+@case
+def v8_quote_inside_a_field_is_text():
+    head, data = body(V8)
+    data = list(data)
+    fields = data[9].split(b",")
+    fields[5] = fields[5] + b'"'  # 12" (inches): a quote inside an unquoted field
+    data[9] = b",".join(fields)
+    expected = clean(V8, "deals")
+    expected.loc[9, "designation"] = expected.loc[9, "designation"] + '"'
+    return "a.csv", b"\n".join(head + data), Rows("deals", expected)
 
 
 def permuted(name: str, order: list[int], *, delim: bytes = b",") -> bytes:
