@@ -11,6 +11,7 @@ V8's ``"2009 - 2011"`` ranges become the years they cover with the uncertainty f
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -69,6 +70,7 @@ def provenance(src: Source, records: int) -> dict:
         "year_to": meta.get("year_to"),
         "records": records,
         "renamed_columns": dict(info.renamed),
+        "sheets": [s["sheet"] for s in src.sheets],
     }
 
 
@@ -113,6 +115,10 @@ def read_register(src: Source, *, errors: str, want: str) -> pd.DataFrame:
     frame.attrs["source"] = provenance(src, len(frame) + len(rejects.items))
     frame.attrs["warnings"] = warn_list
     parts = src.parts or [{"header_line": info.header_line, "first_line": info.header_line + 1}]
+    for part in parts:  # a workbook's parts are its sheets
+        sheet = [s["sheet"] for s in src.sheets if s["first_line"] <= part["header_line"]]
+        if sheet:
+            part["sheet"] = sheet[-1]
     frame.attrs["parts"] = parts
     if len(parts) > 1:
         _flag_duplicates(frame, warn_list)
@@ -126,6 +132,12 @@ def _flag_duplicates(frame: pd.DataFrame, warn_list: list) -> None:
     repeated = values.duplicated(keep="first").to_numpy()
     if not repeated.any():
         return
+    warnings.warn(
+        f"{frame.attrs['source']['path']}: {int(repeated.sum())} row(s) repeat earlier rows "
+        "(the file joins several downloads); they are kept and listed in attrs['warnings'], "
+        "so totals count them twice unless you drop them",
+        stacklevel=4,
+    )
     first = {}
     for idx, key in enumerate(map(tuple, values.itertuples(index=False))):
         if repeated[idx]:

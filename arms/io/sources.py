@@ -49,6 +49,8 @@ class Source:
     _lines: list[str] | None = field(default=None, repr=False)  # split on first use
     #: the parts of a file that joins several downloads (header line, first data line)
     parts: list = field(default_factory=list)
+    #: a workbook's sheets read, each with its first line among the rendered lines
+    sheets: list = field(default_factory=list)
 
     @property
     def lines(self) -> list[str]:
@@ -446,53 +448,33 @@ def _load_xlsx(p: Path, data: bytes, sha: str) -> Source:
             f"cannot open the workbook: {str(exc)[:120]}", path=str(p), line=1
         ) from None
     try:
-        # the first sheet that holds a SIPRI header (a notes sheet before it is skipped);
-        # other sheets with SIPRI data are named, not silently dropped
-        chosen, rows, others, first = None, [], [], None
+        # every sheet that holds a SIPRI header is read (a notes sheet is skipped): the sheets
+        # follow one another as the parts of a file joining several downloads do
+        data_sheets, first = [], None
         for ws in wb.worksheets:
             sheet = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
-            first = sheet if first is None else first
+            first = (ws.title, sheet) if first is None else first
             head = [",".join(r) for r in sheet[:MAX_PREAMBLE]]
-            if not any(match_header(line) for line in head):
-                continue
-            if chosen is None:
-                chosen, rows = ws.title, sheet
-            else:
-                others.append(ws.title)
+            at = next((i for i, line in enumerate(head) if match_header(line)), None)
+            if at is not None:
+                data_sheets.append((ws.title, sheet, at))
     finally:
         wb.close()
-    if chosen is None:  # no sheet has a header: the first one's message says what it holds
-        chosen, rows = (wb.sheetnames[0] if wb.sheetnames else ""), first or []
-    if others:
-        raise SipriFormatError(
-            f"the workbook holds SIPRI data on several sheets ({', '.join([chosen, *others])}); "
-            "save each sheet as its own file and read them one by one",
-            path=str(p),
-            line=1,
-        )
-    sheet_parts = parts.get(chosen, {})
-    if sheet_parts.get("bare_formulas"):
-        cells = sheet_parts["bare_formulas"]
-        raise SipriFormatError(
-            f"sheet {chosen!r}: formula cell(s) without a computed value ({', '.join(cells[:5])}"
-            f"{', ...' if len(cells) > 5 else ''}); open the workbook in Excel or LibreOffice, "
-            "let it recalculate, and save it again",
-            path=str(p),
-            line=int(re.sub(r"[A-Z]", "", cells[0])),
-        )
-    _fill_merged(rows, sheet_parts.get("merged", []))
-    # Render each row as a CSV line (quoted only where needed) so that header detection and
-    # every reader run unchanged; the readers parse XLSX lines with the quoting parser.
-    lines = []
-    for row in rows:
-        while row and row[-1] == "":
-            row = row[:-1]
-        buf = io.StringIO()
-        csv.writer(buf, lineterminator="").writerow(row)
-        lines.append(buf.getvalue())
+    if not data_sheets:  # no sheet has a header: the first one's message says what it holds
+        title, sheet = first or ("", [])
+        data_sheets = [(title, sheet, 0)]
+    lines, sheets = [], []
+    for k, (title, rows, at) in enumerate(data_sheets):
+        _check_formulas(p, title, parts.get(title, {}), offset=len(lines) - (at if k else 0))
+        _fill_merged(rows, parts.get(title, {}).get("merged", []))
+        # a later sheet starts at its header (its preamble repeats the first one's)
+        rows = rows if k == 0 else rows[at:]
+        sheets.append({"sheet": title, "first_line": len(lines) + 1})
+        lines += _csv_lines(rows)
     while lines and lines[-1] == "":
         lines.pop()
     source = _load_text(p, "\n".join(lines), "utf-8", sha)
+    source.sheets = sheets
     info = source.info
     source.info = dataclasses.replace(
         info,
@@ -502,3 +484,32 @@ def _load_xlsx(p: Path, data: bytes, sha: str) -> Source:
         quirks=tuple(q for q in info.quirks if q not in ("line padding",)),
     )
     return source
+
+
+def _check_formulas(p: Path, title: str, sheet_parts: dict, *, offset: int) -> None:
+    """Refuse a sheet with formula cells that have no computed value, naming the cells."""
+    cells = sheet_parts.get("bare_formulas")
+    if not cells:
+        return
+    raise SipriFormatError(
+        f"sheet {title!r}: formula cell(s) without a computed value ({', '.join(cells[:5])}"
+        f"{', ...' if len(cells) > 5 else ''}); open the workbook in Excel or LibreOffice, "
+        "let it recalculate, and save it again",
+        path=str(p),
+        line=offset + int(re.sub(r"[A-Z]", "", cells[0])),
+    )
+
+
+def _csv_lines(rows: list[list[str]]) -> list[str]:
+    """Render rows as CSV lines (quoted only where needed): every reader then runs unchanged.
+
+    The readers parse workbook lines with the quoting parser.
+    """
+    lines = []
+    for row in rows:
+        while row and row[-1] == "":
+            row = row[:-1]
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="").writerow(row)
+        lines.append(buf.getvalue())
+    return lines

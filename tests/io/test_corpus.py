@@ -776,9 +776,9 @@ def xlsx_formula_without_value_refused():
 
 
 @case
-def xlsx_two_data_sheets_named():
+def xlsx_two_data_sheets_both_read():
     data = workbook(REG26, second_sheet=True)
-    return "a.xlsx", data, Refused("deals", "several sheets.*Copy")
+    return "a.xlsx", data, Rows("deals", twice(REG26, "deals"))
 
 
 @case
@@ -846,3 +846,14 @@ def test_every_input_record_is_in_the_frame_or_rejected(name, tmp_path):
     assert len(got.attrs["rejected"]) == 2 * sum(
         1 for i, x in enumerate(data) if i % 7 == 3 and delim in x
     )
+
+
+def test_every_sheet_of_a_workbook_is_a_part(tmp_path):
+    path = tmp_path / "two-sheets.xlsx"
+    path.write_bytes(workbook(REG26, notes_first=True, second_sheet=True))
+    with pytest.warns(UserWarning):
+        frame = arms.read_trade_register(path)
+    assert frame.attrs["source"]["sheets"] == ["Register", "Copy"]
+    assert [part["sheet"] for part in frame.attrs["parts"]] == ["Register", "Copy"]
+    duplicates = [w for w in frame.attrs["warnings"] if "duplicate" in w["reason"]]
+    assert len(duplicates) == len(frame) // 2 == len(clean(REG26, "deals"))
