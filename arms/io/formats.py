@@ -402,22 +402,43 @@ def _similarity(seen: list[str], known: list[str]) -> float:
     return hits / len(seen) - abs(len(known) - len(seen)) / 1000
 
 
+def _scores(cols: list[str]) -> dict[str, float]:
+    """Each variant's similarity to a line's columns."""
+    return {v: _similarity(cols, _columns_of(h)) for v, h in _KNOWN_HEADERS.items()}
+
+
 def unknown_header(p: Path, lines: list[str]) -> SipriFormatError:
     """Return the error for a file whose first lines hold no known header.
 
     The message lists the columns seen and the nearest known variant's header.
     """
     candidates = [strip_padding(x) for x in lines[:MAX_PREAMBLE] if re.search("[,;]", x)]
-    seen = max(candidates, key=lambda x: len(_columns_of(x)), default=(lines[0] if lines else ""))
-    cols = _columns_of(seen)
-    best = max(_KNOWN_HEADERS, key=lambda v: _similarity(cols, _columns_of(_KNOWN_HEADERS[v])))
+    # the line most like a SIPRI header (a renamed header, not the widest data line)
+    scored = [(_scores(_columns_of(x)), x) for x in candidates]
+    score, seen = max(
+        scored,
+        key=lambda pair: (max(pair[0].values()), len(_columns_of(pair[1]))),
+        default=(_scores(_columns_of(lines[0] if lines else "")), lines[0] if lines else ""),
+    )
+    best = max(score, key=score.get)
     shown = [c.strip()[:24] for c in re.split(r"[,;]", seen[:2000])][:6]
     known = _KNOWN_HEADERS[best]
     known = known if len(known) <= 90 else known[:87] + "..."
+    # a variant is named only when the columns seen are mostly its own: a file of something
+    # else gets no misleading "nearest" guess
+    nearest = (
+        f"nearest known variant is {best} ({VARIANTS[best]}), whose header is: {known}"
+        if score[best] >= CLOSE_HEADER
+        else "it does not look like a SIPRI Arms Transfers export (a trade register, "
+        "deliveries or TIV table)"
+    )
     return SipriFormatError(
-        "no SIPRI header found in the first "
-        f"{min(len(lines), MAX_PREAMBLE)} lines; columns seen: {shown}; nearest known variant "
-        f"is {best} ({VARIANTS[best]}), whose header is: {known}",
+        f"no SIPRI header found in the first {min(len(lines), MAX_PREAMBLE)} lines; "
+        f"columns seen: {shown}; {nearest}",
         path=str(p),
         line=1 + (lines.index(seen) if seen in lines else 0),
     )
+
+
+#: Share of a header's columns a SIPRI variant must know for a message to name it.
+CLOSE_HEADER = 0.5

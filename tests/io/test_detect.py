@@ -122,6 +122,30 @@ def test_unknown_header_lists_columns_and_nearest_variant(tmp_path):
     assert err.value.line == 1
 
 
+
+def test_a_file_of_something_else_names_no_variant(tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("name,age,city\nBob,3,Paris\n")
+    with pytest.raises(arms.SipriFormatError) as err:
+        arms.detect_format(path)
+    msg = str(err.value)
+    assert "does not look like a SIPRI" in msg and "nearest" not in msg
+
+
+def test_a_renamed_header_is_found_among_data_lines(shared_sipri, tmp_path):
+    lines = (shared_sipri / "tradereg-newportal-MJHofmann-1.csv").read_bytes().split(b"\n")
+    lines[11] = (
+        lines[11]
+        .replace(b"Recipient,Supplier", b"Recipient_x,Suppliers")
+        .replace(b"Weapon description", b"Weapon descr.")
+        .replace(b"Comments", b"Comment text")
+    )
+    path = tmp_path / "renamed.csv"
+    path.write_bytes(b"\n".join(lines[:60]))
+    with pytest.raises(arms.SipriFormatError) as err:
+        arms.detect_format(path)
+    assert err.value.line == 12 and "nearest known variant is V1" in str(err.value)
+
 def test_truncated_file(tmp_path):
     lines = (DATA / "v1-2024.csv").read_bytes().split(b"\n")
     path = tmp_path / "cut.csv"
