@@ -108,6 +108,12 @@ def shares_payload(shares) -> dict:
 def run(args) -> int:
     """Run ``arms shares``; return the exit code."""
     frame = read_deliveries(args.path)
+    if len(frame) and frame["tiv"].isna().all():
+        raise ArmsError(
+            f"{args.path}: the file holds no TIV values (a {frame.attrs['source']['variant']} "
+            "export lists units, not TIV); supplier shares need a trade register or a "
+            "deliveries export with TIV"
+        )
     years = frame["year"].dropna()
     start = args.start if args.start is not None else (int(years.min()) if len(years) else 0)
     end = args.end if args.end is not None else (int(years.max()) if len(years) else 0)

@@ -86,7 +86,7 @@ def read_register(src: Source, *, errors: str, want: str) -> pd.DataFrame:
     rejects = Rejects(errors, info.path)
     warn_list: list = []
     if info.variant == "V9":
-        frame = _v9(src.records, rejects)
+        frame = _v9(src.records, rejects, warn_list)
     else:
         # a ';' copy of a comma export may write "1.000" for a thousand (V7 never does)
         thousands = info.delimiter == ";" and info.variant != "V7"
@@ -345,7 +345,7 @@ def _v2(c: Cells, rejects) -> pd.DataFrame:
 _V9_KEYS = ("tradeId", "buyer", "seller", "deliveryYr")
 
 
-def _v9(records: list, rejects: Rejects) -> pd.DataFrame:
+def _v9(records: list, rejects: Rejects, warn_list: list) -> pd.DataFrame:
     # every element must be a trade object; others are rejected by their position
     keep = []
     for idx, rec in enumerate(records):
@@ -399,8 +399,10 @@ def _v9(records: list, rejects: Rejects) -> pd.DataFrame:
                 if not v.is_integer():
                     raise ValueError(v)
                 v = int(v)
-            if not plausible(v, kind) and not (kind == "year" and v == 0):
-                raise ValueError(v)  # (the backend writes year 0 for "none": kept as before)
+            if kind == "year" and v == 0:
+                return 0  # the backend's "none": read as missing by the caller
+            if not plausible(v, kind):
+                raise ValueError(v)
             return v
 
         out, wrong = [], []
@@ -411,6 +413,21 @@ def _v9(records: list, rejects: Rejects) -> pd.DataFrame:
             except (ValueError, OverflowError):
                 out.append(None)
                 wrong.append(True)
+        if kind == "year":
+            zero = [i for i, v in enumerate(out) if v == 0]
+            for i in zero:
+                out[i] = None
+            if zero and col == "deliveryYr":
+                warn_list.extend(
+                    {
+                        "record": keep[i] + 1,
+                        "line": None,
+                        "reason": "deliveryYr 0 (the backend's 'no year'): read as missing",
+                        "text": "",
+                    }
+                    for i in zero
+                    if not wrong[i]
+                )
         what = {"year": "a year 1900-2100", "count": "a whole number 0-1,000,000"}.get(
             kind, "a whole number"
         )

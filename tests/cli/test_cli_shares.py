@@ -193,3 +193,14 @@ def test_a_split_register_states_the_split_error(capsys):
     assert 0 < out["split_error"]["recipient_year"] < 1
     assert main(["shares", str(path), "--recipient", "Azerbaijan"]) == 0
     assert "split register are off by about" in capsys.readouterr().out
+
+
+JSON_EXPORT = SHARED_SIPRI_DIR / "apijson-newportal-AndreiTeodorPetre-russia.json"
+
+
+@pytest.mark.skipif(not JSON_EXPORT.exists(), reason="../shared/sipri is absent")
+def test_backend_json_without_tiv_is_refused_in_one_line(capsys):
+    assert main(["shares", str(JSON_EXPORT), "--recipient", "India"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "no TIV values" in err and JSON_EXPORT.name in err
+    assert "internal error" not in err
