@@ -260,7 +260,13 @@ class Cells:
         return pd.Series(array.astype("Int64") if integer else array, copy=False)
 
     def flag(self, name: str, truthy: tuple[str, ...], falsy: tuple[str, ...], empty) -> pd.Series:
-        """Return a ``boolean`` column from marker text; ``empty`` for an empty cell."""
+        """Return a ``boolean`` column from marker text; ``empty`` for an empty cell.
+
+        The fast path hands V1's ``?`` markers over as booleans already (``?`` true).
+        """
+        col = self.cols[name]
+        if col.dtype == bool and truthy == ("?",) and not falsy:
+            return pd.Series(pd.array(col | bool(empty), dtype="boolean"), copy=False)
         def fn(u: str):
             low = u.lower()
             if low in truthy:

@@ -112,6 +112,25 @@ _STRIPPABLE[0x80:] = True
 _DISTINCT = ("comments",)
 
 
+def _markers(arr: np.ndarray, names, starts: np.ndarray, ends: np.ndarray) -> dict:
+    """Return V1's ``?`` marker columns read from the bytes, as booleans (``?`` is true).
+
+    A column is read here only when every cell is empty or exactly ``?``; any other cell
+    leaves it to the C parser and :meth:`arms.io.cells.Cells.flag`, which reports it.
+    """
+    out = {}
+    for j, name in enumerate(names):
+        if not name.endswith("_flag"):
+            continue
+        lengths = ends[:, j] - starts[:, j]
+        if lengths.max(initial=0) > 1:
+            continue
+        marked = lengths == 1
+        if (arr[starts[marked, j]] == ord("?")).all():
+            out[name] = marked
+    return out
+
+
 def _padded_cells(arr: np.ndarray, names, starts: np.ndarray, ends: np.ndarray) -> dict:
     """Return, for each :data:`_DISTINCT` column, the rows whose cell needs stripping.
 
@@ -225,7 +244,9 @@ def fast_chunks(src: Source):
     if bounds is None or not _numbers_are_sipri(*bounds[:1], names, *bounds[1:]):
         return None  # a line with more or fewer fields than the header, or not a number
     padded = _padded_cells(bounds[0], names, *bounds[1:])
+    markers = _markers(bounds[0], names, *bounds[1:]) if info.variant == "V1" else {}
     del bounds
+    parsed = [name for name in names if name not in markers]
 
     def chunks():
         try:
@@ -235,22 +256,31 @@ def fast_chunks(src: Source):
                 sep=delim,
                 header=None,
                 names=list(names),
+                usecols=parsed,  # (the marker columns are read already)
                 # numeric columns are converted by the C parser; empty cells become NaN
-                dtype={name: "float64" if name in _NUMERIC else object for name in names},
+                dtype={name: "float64" if name in _NUMERIC else object for name in parsed},
                 keep_default_na=False,
                 na_values=[""],
                 quoting=csv.QUOTE_NONE,
                 skip_blank_lines=False,
                 engine="c",
-                chunksize=_CHUNK_ROWS,
+                # (a small file in one read: the chunked reader costs a few ms more)
+                chunksize=_CHUNK_ROWS if records > _CHUNK_ROWS else None,
             )
             done = 0
-            for frame in reader:
+            for frame in reader if records > _CHUNK_ROWS else [reader]:
                 if frame[names[0]].isna().any():
                     raise NotClean  # a row continuing the one above: a re-saved split
                 lines = all_lines[done : done + len(frame)]
                 done += len(frame)
-                cols = {name: frame[name].to_numpy() for name in names}
+                cols = {
+                    name: (
+                        markers[name][done - len(frame) : done]
+                        if name in markers
+                        else frame[name].to_numpy()
+                    )
+                    for name in names
+                }
                 for name, rows in padded.items():  # strip the few cells that need it
                     rows = rows[(rows >= done - len(frame)) & (rows < done)] - (done - len(frame))
                     col = cols[name] = cols[name].copy()
