@@ -94,15 +94,39 @@ def test_client_errors_are_not_retried(backend, opts, tmp_path, caplog):
     assert len(backend.calls("POST")) == 1 and retries_logged(caplog) == []
 
 
-def test_timeout_is_retried_then_reported(backend, opts, tmp_path):
+def test_timeout_is_reported_not_retried(backend, opts, tmp_path):
+    # the timeout is the longest a caller waits: an attempt that used it up is not repeated
     backend.route("POST", REGISTER, Reply(body=payload(V1), delay=0.6))
     opts.update(timeout=0.15, retries=1)
     start = time.monotonic()
-    with pytest.raises(FetchError, match=r"gave up after 2 attempt\(s\): no answer within 0.15 s"):
+    with pytest.raises(FetchError, match=r"no complete answer within 0.15 s .*not retried"):
         fetch_register(output=tmp_path / "r.csv", first_year=2000, **opts)
-    assert time.monotonic() - start < 1.0  # did not wait for the slow answers
-    assert len(backend.calls("POST")) == 2
+    assert time.monotonic() - start < 0.5  # did not wait for the slow answer
+    assert len(backend.calls("POST")) == 1
     assert not (tmp_path / "r.csv").exists()
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        # headers at once, then the body one byte every 0.2 s: every read gets a byte well
+        # within the socket timeout, so only an overall deadline ends it (8 s without one)
+        Reply(body=payload(V1)[:40], drip=0.2),
+        # the status line itself dripped (about 20 s without an overall deadline)
+        Reply(body=b"2025", drip=0.2, drip_all=True),
+    ],
+    ids=["body", "status-line"],
+)
+def test_slow_drip_is_cut_at_the_overall_deadline(backend, opts, tmp_path, reply):
+    backend.route("POST", REGISTER, reply)
+    opts.update(timeout=1.0, retries=3, backoff=0.01)
+    start = time.monotonic()
+    with pytest.raises(FetchError, match=r"no complete answer within 1 s") as info:
+        fetch_register(output=tmp_path / "r.csv", first_year=2000, **opts)
+    elapsed = time.monotonic() - start
+    assert 0.9 < elapsed < 2.0, elapsed
+    assert len(backend.calls("POST")) == 1 and len(str(info.value)) < 300
+    assert leftovers(tmp_path) == []  # nothing written, nothing cached
 
 
 def test_connection_refused_is_a_fetch_error(opts, tmp_path, caplog):

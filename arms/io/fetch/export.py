@@ -52,9 +52,10 @@ COMMON_PARAMETERS = """    recipients, suppliers : str or iterable of str, optio
     cache_dir : str or path-like, optional
         The cache directory; default ``$ARMS_CACHE_DIR`` or ``~/.cache/arms/fetch``.
     timeout : float, default 120
-        Seconds to wait for each answer.
+        Seconds each request may take in all (connecting, waiting, reading the answer);
+        a request that runs out of time fails at once, without retries.
     retries : int, default 3
-        Further attempts after a 5xx/429 answer, a timeout or a connection error.
+        Further attempts after a 5xx/429 answer or a connection error.
     backoff : float, default 2
         Seconds before the first retry, doubled each time (``Retry-After`` wins).
     progress : bool, default True
