@@ -12,10 +12,12 @@ import logging
 import sys
 import threading
 import time
+import tracemalloc
 
 import pytest
 from fetch_backend import MAX_YEAR, REGISTER, V1, FakeBackend, Reply, leftovers, payload
 
+import arms.io.fetch.client
 from arms.errors import FetchError
 from arms.io.fetch import fetch_register
 from arms.io.fetch.client import MAX_WAIT, Client, Progress
@@ -211,3 +213,55 @@ def test_progress_counter_ticks_and_reports_failure():
     text = terminal.getvalue()
     assert "\rarms fetch: x: waiting 0 s " in text
     assert text.endswith("\rarms fetch: x: failed after 0 s\n")
+
+
+# the size cap
+
+
+def endless(chunks: int = 1024, size: int = 1 << 16):
+    """Return a stream of ``chunks`` chunks of ``size`` bytes (64 MB by default)."""
+    block = b"x" * size
+    return lambda: (block for _ in range(chunks))
+
+
+def test_an_answer_over_the_cap_is_refused_without_reading_it_all(
+    backend, opts, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(arms.io.fetch.client, "MAX_ANSWER_BYTES", 2**20)
+    backend.route("POST", REGISTER, Reply(stream=endless()))  # no Content-Length
+    opts["timeout"] = 20.0
+    tracemalloc.start()
+    try:
+        with pytest.raises(FetchError, match=r"passed 1,048,576 bytes, over the limit") as info:
+            fetch_register(output=tmp_path / "r.csv", first_year=2000, **opts)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * 2**20, peak  # the 64 MB answer was never held
+    assert backend.sent < 32 * 2**20, backend.sent  # the read stopped at the cap
+    assert len(str(info.value)) < 300
+    assert len(backend.calls("POST")) == 1  # not retried
+    assert leftovers(tmp_path) == []
+
+
+def test_an_announced_length_over_the_cap_is_refused_before_reading(backend, opts, tmp_path):
+    backend.route("POST", REGISTER, Reply(body=payload(V1), length=10**10))
+    with pytest.raises(FetchError, match=r"announces 10,000,000,000 bytes, over the limit"):
+        fetch_register(output=tmp_path / "r.csv", first_year=2000, **opts)
+    assert len(backend.calls("POST")) == 1
+    assert leftovers(tmp_path) == []
+
+
+def test_an_error_page_is_never_read_whole(backend, opts, tmp_path):
+    # a 500 with a 64 MB page: quoted from its first bytes, not read into memory
+    backend.route("POST", REGISTER, Reply(500, stream=endless(), content_type="text/html"))
+    opts.update(retries=0, timeout=20.0)
+    tracemalloc.start()
+    try:
+        with pytest.raises(FetchError, match="HTTP 500") as info:
+            fetch_register(output=tmp_path / "r.csv", first_year=2000, **opts)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * 2**20, peak
+    assert len(str(info.value)) < 300

@@ -47,6 +47,8 @@ __all__ = [
     "Progress",
     "user_agent",
     "snippet",
+    "clip",
+    "bounded",
     "looks_like_html",
     "retry_after",
 ]
@@ -93,26 +95,51 @@ def user_agent() -> str:
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 
 
-def _clip(text: str, limit: int) -> str:
-    """Return ``text`` on one line without control characters, at most ``limit`` long."""
-    text = _CONTROL.sub(" ", text).strip()
+def clip(text: str, limit: int) -> str:
+    r"""Return ``text`` on one line without control characters, at most ``limit`` long.
+
+    Everything a server or a payload says passes through here before it reaches a message,
+    so no message quotes more than a short excerpt or moves a terminal's cursor.
+
+    Examples
+    --------
+    >>> clip("a\x1b[2Jb\nc", 80), clip("x" * 50, 10)
+    ('a [2Jb c', 'xxxxxxx...')
+    """
+    text = _CONTROL.sub(" ", str(text)).strip()
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def snippet(data: bytes, limit: int = 120) -> str:
-    """Return the start of a payload, readable in an error message.
+def bounded(message: str, limit: int = 290) -> str:
+    """Return ``message`` cut in its middle to at most ``limit`` characters, ends kept.
+
+    The last guard of every fetch error: its start says what was asked, its end what to do.
+
+    Examples
+    --------
+    >>> bounded("a" * 10 + "b" * 10, 12)
+    'aaaaa ... bb'
+    """
+    if len(message) <= limit:
+        return message
+    tail = (limit - 5) // 3
+    return message[: limit - 5 - tail] + " ... " + message[len(message) - tail :]
+
+
+def snippet(data: bytes, limit: int = 40) -> str:
+    """Return a short excerpt of the start of a payload, readable in an error message.
 
     Parameters
     ----------
     data : bytes
         What the backend answered.
-    limit : int, default 120
-        Bytes shown at most.
+    limit : int, default 40
+        Characters of the excerpt at most (control characters become spaces).
 
     Returns
     -------
     str
-        The title of an HTML page, else the first ``limit`` bytes as a repr.
+        The title of an HTML page (cut to ``limit``), else the first bytes as a repr.
 
     Examples
     --------
@@ -121,13 +148,13 @@ def snippet(data: bytes, limit: int = 120) -> str:
     >>> snippet(b"abcdef", limit=3)
     "'abc...'"
     """
-    text = data[:limit].decode("utf-8", errors="replace")
-    title = re.search(rb"<title[^>]*>(.*?)</title>", data[:20000], re.I | re.S)
+    title = re.search(rb"<title[^>]*>(.{0,2000}?)</title>", data[:20000], re.I | re.S)
     if title:
-        name = title.group(1).decode("utf-8", errors="replace").strip()
-        return f"HTML page titled {name!r}"
-    more = "..." if len(data) > limit else ""
-    return repr(text + more)
+        name = title.group(1).decode("utf-8", errors="replace")
+        return f"HTML page titled {clip(name, limit)!r}"
+    text = clip(data[: limit * 4].decode("utf-8", errors="replace"), 10 * limit)
+    more = "..." if len(text) > limit or len(data) > len(text.encode()) else ""
+    return repr(text[:limit].rstrip() + more) if text else f"{len(data):,} blank bytes"
 
 
 def looks_like_html(data: bytes, content_type: str) -> bool:
@@ -391,15 +418,15 @@ class Client:
         where = self.url(path)
         if looks_like_html(data, content_type):
             raise FetchError(
-                f"{where} answered an HTML page instead of JSON ({snippet(data)}); "
-                "the backend may have moved: set --api-url or ARMS_SIPRI_API"
+                f"{where} answered an HTML page, not JSON ({snippet(data)}); has the "
+                "backend moved? (set --api-url or ARMS_SIPRI_API)"
             )
         try:
             return json.loads(data.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise FetchError(
-                f"{where} answered something that is not JSON ({content_type or 'no type'}, "
-                f"{len(data)} bytes: {snippet(data)})"
+                f"{where} answered something that is not JSON "
+                f"({clip(content_type, 40) or 'no type'}, {len(data):,} bytes: {snippet(data)})"
             ) from exc
 
     def request(
@@ -441,7 +468,9 @@ class Client:
                     attempts,
                 )
                 self.sleep(wait)
-        raise FetchError(f"{method} {url} gave up after {attempts} attempt(s): {last}")
+        raise FetchError(
+            bounded(f"{method} {url} gave up after {attempts} attempt(s): {last}")
+        )
 
     def _attempt(
         self, req: urllib.request.Request, method: str, url: str, deadline: _Deadline
@@ -463,7 +492,7 @@ class Client:
             if deadline.expired or isinstance(reason, TimeoutError):
                 raise self._too_slow(method, url) from None
             text = reason if isinstance(reason, str) else f"{type(reason).__name__}: {reason}"
-            raise _Transient(f"connection failed: {_clip(str(text), 100)}") from None
+            raise _Transient(f"connection failed: {clip(str(text), 100)}") from None
 
     def _too_slow(self, method: str, url: str) -> FetchError:
         return FetchError(
@@ -512,13 +541,12 @@ class Client:
         except OSError:
             content = b""
         if 300 <= status < 400:
-            target = exc.headers.get("Location", "?")
+            target = clip(exc.headers.get("Location", "?"), 80)
             raise FetchError(
-                f"{method} {url} was redirected (HTTP {status}) to {target}; "
-                "the endpoint has moved or been retired, so no data was saved "
-                "(set --api-url or ARMS_SIPRI_API if SIPRI moved the backend)"
+                f"{method} {url} was redirected (HTTP {status}) to {target}: the endpoint "
+                "has moved or been retired; nothing saved (set --api-url or ARMS_SIPRI_API)"
             ) from None
-        last = f"HTTP {status} {exc.reason}: {snippet(content)}"
+        last = f"HTTP {status} {clip(exc.reason, 40)}: {snippet(content)}"
         if status != 429 and status < 500:
             raise FetchError(f"{method} {url} failed with {last}") from None
         return last, retry_after(exc.headers.get("Retry-After"))

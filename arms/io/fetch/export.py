@@ -20,7 +20,7 @@ from typing import Any
 from arms.errors import FetchError
 from arms.io.fetch.cache import Cache, cache_key, cache_location, write_atomic
 from arms.io.fetch.catalog import load_catalog, max_year, resolve
-from arms.io.fetch.client import API_URL_ENV, DEFAULT_API_URL, Client
+from arms.io.fetch.client import API_URL_ENV, DEFAULT_API_URL, Client, bounded, clip
 from arms.io.fetch.payload import EXPECTED_VARIANTS, decode_payload, verify_payload
 from arms.io.fetch.request import (
     FIRST_YEAR,
@@ -257,12 +257,14 @@ def _answer(
     try:
         answer = client.post_json(endpoint, body, label=label)
     except FetchError as exc:
-        raise FetchError(f"fetching the {asked}: {exc}") from exc
+        raise FetchError(bounded(f"fetching the {clip(asked, 70)}: {exc}")) from exc
     try:
         data = decode_payload(answer)
         variant = verify_payload(data, expected)
     except FetchError as exc:
-        raise FetchError(f"fetching the {asked}: POST {url} answered, but {exc}") from exc
+        raise FetchError(
+            bounded(f"fetching the {clip(asked, 70)}: POST {url} answered, but {exc}")
+        ) from exc
     meta = {"url": url, "body": body, "max_year": year, "kind": kind}
     store.put(key, data, {**meta, "fetched": dt.datetime.now(dt.UTC).isoformat()})
     return data, variant, False
