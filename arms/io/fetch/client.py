@@ -418,8 +418,8 @@ class Client:
         where = self.url(path)
         if looks_like_html(data, content_type):
             raise FetchError(
-                f"{where} answered an HTML page, not JSON ({snippet(data)}); has the "
-                "backend moved? (set --api-url or ARMS_SIPRI_API)"
+                f"{where} answered an HTML page, not JSON ({snippet(data)}); "
+                "moved? (set --api-url or ARMS_SIPRI_API)"
             )
         try:
             return json.loads(data.decode("utf-8-sig"))
@@ -526,8 +526,8 @@ class Client:
     @staticmethod
     def _too_big(method: str, url: str, what: str) -> FetchError:
         return FetchError(
-            f"{method} {url}: the answer {what}, over the limit of {MAX_ANSWER_BYTES:,} "
-            "(a full register is about 5 MB); refused unread; ask for fewer years or parties"
+            f"{method} {url}: the answer {what}, over the {MAX_ANSWER_BYTES:,}-byte limit "
+            "(a full register is 5 MB); ask for fewer years or parties"
         )
 
     @staticmethod
@@ -541,10 +541,10 @@ class Client:
         except OSError:
             content = b""
         if 300 <= status < 400:
-            target = clip(exc.headers.get("Location", "?"), 80)
+            target = clip(exc.headers.get("Location", "?"), 60)
             raise FetchError(
-                f"{method} {url} was redirected (HTTP {status}) to {target}: the endpoint "
-                "has moved or been retired; nothing saved (set --api-url or ARMS_SIPRI_API)"
+                f"{method} {url} was redirected (HTTP {status}) to {target}: moved or "
+                "retired; nothing saved (set --api-url or ARMS_SIPRI_API)"
             ) from None
         last = f"HTTP {status} {clip(exc.reason, 40)}: {snippet(content)}"
         if status != 429 and status < 500:

@@ -263,7 +263,7 @@ def _answer(
         variant = verify_payload(data, expected)
     except FetchError as exc:
         raise FetchError(
-            bounded(f"fetching the {clip(asked, 70)}: POST {url} answered, but {exc}")
+            bounded(f"fetching the {clip(asked, 70)}: POST {url}: {exc}")
         ) from exc
     meta = {"url": url, "body": body, "max_year": year, "kind": kind}
     store.put(key, data, {**meta, "fetched": dt.datetime.now(dt.UTC).isoformat()})

@@ -75,7 +75,7 @@ def verify_payload(data: bytes, expected: set[str] | frozenset[str]) -> str:
             info = detect_format(path)
         except SipriFormatError as exc:
             raise FetchError(
-                f"the payload is not a SIPRI export: {clip(exc.reason, 90)}; "
+                f"the payload is not a SIPRI export: {clip(exc.reason, 70)}; "
                 f"it starts with {snippet(data)}"
             ) from exc
         variant = info.variant
@@ -96,8 +96,8 @@ def verify_payload(data: bytes, expected: set[str] | frozenset[str]) -> str:
             else:
                 where, reason = "", f"{type(exc).__name__}: {exc}"
             raise FetchError(
-                f"the payload ({len(data):,} bytes) is a {variant} export that does not read "
-                f"as a whole: {where}{clip(reason, 130)}"
+                f"the {variant} payload ({len(data):,} bytes) does not read as a whole: "
+                f"{where}{clip(reason, 60)}"
             ) from None
     return variant
 
