@@ -468,9 +468,7 @@ class Client:
                     attempts,
                 )
                 self.sleep(wait)
-        raise FetchError(
-            bounded(f"{method} {url} gave up after {attempts} attempt(s): {last}")
-        )
+        raise FetchError(bounded(f"{method} {url} gave up after {attempts} attempt(s): {last}"))
 
     def _attempt(
         self, req: urllib.request.Request, method: str, url: str, deadline: _Deadline

@@ -262,9 +262,7 @@ def _answer(
         data = decode_payload(answer)
         variant = verify_payload(data, expected)
     except FetchError as exc:
-        raise FetchError(
-            bounded(f"fetching the {clip(asked, 70)}: POST {url}: {exc}")
-        ) from exc
+        raise FetchError(bounded(f"fetching the {clip(asked, 70)}: POST {url}: {exc}")) from exc
     meta = {"url": url, "body": body, "max_year": year, "kind": kind}
     store.put(key, data, {**meta, "fetched": dt.datetime.now(dt.UTC).isoformat()})
     return data, variant, False
