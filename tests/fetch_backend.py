@@ -18,6 +18,7 @@ import http.server
 import json
 import threading
 import time
+from collections.abc import Callable, Iterable
 
 import pytest
 
@@ -129,11 +130,23 @@ def filter_(field, condition="", value1="", value2="", list_data=()):
 
 @dataclasses.dataclass
 class Reply:
+    """One answer of the fake backend.
+
+    ``drip`` sends the body one byte every ``drip`` seconds (with ``drip_all``, the status
+    line and headers too); ``stream`` returns the chunks of a body of unknown length (sent
+    without Content-Length, the connection closed at its end); ``length`` announces a
+    Content-Length other than the body's.
+    """
+
     status: int = 200
     body: bytes = b""
     headers: dict = dataclasses.field(default_factory=dict)
     delay: float = 0.0
     content_type: str = "application/json"
+    drip: float = 0.0
+    drip_all: bool = False
+    stream: Callable[[], Iterable[bytes]] | None = None
+    length: int | None = None
 
 
 @dataclasses.dataclass
@@ -166,23 +179,54 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             backend.peak = max(backend.peak, backend.in_flight)
             queue = backend.routes.get((self.command, self.path))
             reply = (queue.pop(0) if len(queue) > 1 else queue[0]) if queue else None
+        counted = True
         try:
             if reply is None:
                 reply = Reply(404, b"not found", content_type="text/plain")
             if reply.delay:
                 time.sleep(reply.delay)
-            self.send_response(reply.status)
-            self.send_header("Content-Type", reply.content_type)
-            self.send_header("Content-Length", str(len(reply.body)))
-            for name, value in reply.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(reply.body)
-        except (BrokenPipeError, ConnectionResetError):  # the client timed out first
-            pass
-        finally:
+            # The request is answered from here on. A client can read the answer and send
+            # its next request before this thread runs again, so the count drops first.
             with backend.lock:
                 backend.in_flight -= 1
+            counted = False
+            self._answer(reply)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up first
+            self.close_connection = True
+        finally:
+            if counted:
+                with backend.lock:
+                    backend.in_flight -= 1
+
+    def _answer(self, reply: Reply) -> None:
+        reason = self.responses.get(reply.status, ("?",))[0]
+        headers = {"Content-Type": reply.content_type, **reply.headers}
+        if reply.stream is None:
+            size = len(reply.body) if reply.length is None else reply.length
+            headers["Content-Length"] = str(size)
+        else:
+            headers["Connection"] = "close"
+            self.close_connection = True
+        head = "".join(
+            [f"HTTP/1.1 {reply.status} {reason}\r\n"]
+            + [f"{name}: {value}\r\n" for name, value in headers.items()]
+            + ["\r\n"]
+        ).encode("latin-1")
+        chunks = reply.stream() if reply.stream is not None else [reply.body]
+        if not reply.drip:
+            self.wfile.write(head)
+            for chunk in chunks:
+                self.wfile.write(chunk)
+                self.server.backend.sent += len(chunk)
+            return
+        if not reply.drip_all:
+            self.wfile.write(head)
+            head = b""
+        for is_body, chunk in [(False, head), *((True, c) for c in chunks)]:
+            for i in range(len(chunk)):
+                self.wfile.write(chunk[i : i + 1])
+                self.server.backend.sent += is_body
+                time.sleep(reply.drip)
 
     def log_message(self, *args):  # keep test output clean
         pass
@@ -195,6 +239,7 @@ class FakeBackend:
         self.lock = threading.Lock()
         self.in_flight = 0
         self.peak = 0
+        self.sent = 0  # bytes of answer bodies written
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.server.daemon_threads = True
         self.server.block_on_close = False

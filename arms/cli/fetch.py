@@ -91,7 +91,10 @@ def register(subparsers) -> None:
         type=float,
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
-        help=f"seconds to wait for each answer (default {DEFAULT_TIMEOUT:g})",
+        help=(
+            f"seconds each request may take in all, a slow transfer included; one that "
+            f"runs out of time is not retried (default {DEFAULT_TIMEOUT:g})"
+        ),
     )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=_run)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 
 import pytest
-from fetch_backend import V3, filter_
+from fetch_backend import REGISTER, V1, V3, Reply, filter_, leftovers, payload
 
 from arms.cli import main
 
@@ -53,3 +54,18 @@ def test_cli_errors_are_one_line(backend, tmp_path, capsys):
     assert cli(backend, tmp_path, "register", "--from", "2020", "--to", "2010") == 1
     assert "2020 is after 2010" in capsys.readouterr().err
     assert len(backend.seen) == before  # refused before asking anything
+
+
+def test_cli_timeout_bounds_a_slow_drip(backend, tmp_path, capsys):
+    # one byte every 0.2 s: `--timeout 1` ends it after about a second, retries or not
+    backend.route("POST", REGISTER, Reply(body=payload(V1)[:40], drip=0.2))
+    out = tmp_path / "r.csv"
+    start = time.monotonic()
+    assert cli(backend, tmp_path, "register", "--timeout", "1", "-o", str(out)) == 1
+    elapsed = time.monotonic() - start
+    assert elapsed < 2.0, elapsed
+    (line,) = capsys.readouterr().err.strip().splitlines()[-1:]
+    assert "no complete answer within 1 s" in line
+    assert len(line.removeprefix("arms fetch: error: ")) < 300
+    assert len(backend.calls("POST")) == 1
+    assert leftovers(tmp_path) == []

@@ -12,10 +12,12 @@ import logging
 import sys
 import threading
 import time
+import tracemalloc
 
 import pytest
 from fetch_backend import MAX_YEAR, REGISTER, V1, FakeBackend, Reply, leftovers, payload
 
+import arms.io.fetch.client
 from arms.errors import FetchError
 from arms.io.fetch import fetch_register
 from arms.io.fetch.client import MAX_WAIT, Client, Progress
@@ -94,15 +96,39 @@ def test_client_errors_are_not_retried(backend, opts, tmp_path, caplog):
     assert len(backend.calls("POST")) == 1 and retries_logged(caplog) == []
 
 
-def test_timeout_is_retried_then_reported(backend, opts, tmp_path):
+def test_timeout_is_reported_not_retried(backend, opts, tmp_path):
+    # the timeout is the longest a caller waits: an attempt that used it up is not repeated
     backend.route("POST", REGISTER, Reply(body=payload(V1), delay=0.6))
     opts.update(timeout=0.15, retries=1)
     start = time.monotonic()
-    with pytest.raises(FetchError, match=r"gave up after 2 attempt\(s\): no answer within 0.15 s"):
+    with pytest.raises(FetchError, match=r"no complete answer within 0.15 s .*not retried"):
         fetch_register(output=tmp_path / "r.csv", first_year=2000, **opts)
-    assert time.monotonic() - start < 1.0  # did not wait for the slow answers
-    assert len(backend.calls("POST")) == 2
+    assert time.monotonic() - start < 0.5  # did not wait for the slow answer
+    assert len(backend.calls("POST")) == 1
     assert not (tmp_path / "r.csv").exists()
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        # headers at once, then the body one byte every 0.2 s: every read gets a byte well
+        # within the socket timeout, so only an overall deadline ends it (8 s without one)
+        Reply(body=payload(V1)[:40], drip=0.2),
+        # the status line itself dripped (about 20 s without an overall deadline)
+        Reply(body=b"2025", drip=0.2, drip_all=True),
+    ],
+    ids=["body", "status-line"],
+)
+def test_slow_drip_is_cut_at_the_overall_deadline(backend, opts, tmp_path, reply):
+    backend.route("POST", REGISTER, reply)
+    opts.update(timeout=1.0, retries=3, backoff=0.01)
+    start = time.monotonic()
+    with pytest.raises(FetchError, match=r"no complete answer within 1 s") as info:
+        fetch_register(output=tmp_path / "r.csv", first_year=2000, **opts)
+    elapsed = time.monotonic() - start
+    assert 0.9 < elapsed < 2.0, elapsed
+    assert len(backend.calls("POST")) == 1 and len(str(info.value)) < 300
+    assert leftovers(tmp_path) == []  # nothing written, nothing cached
 
 
 def test_connection_refused_is_a_fetch_error(opts, tmp_path, caplog):
@@ -187,3 +213,55 @@ def test_progress_counter_ticks_and_reports_failure():
     text = terminal.getvalue()
     assert "\rarms fetch: x: waiting 0 s " in text
     assert text.endswith("\rarms fetch: x: failed after 0 s\n")
+
+
+# the size cap
+
+
+def endless(chunks: int = 1024, size: int = 1 << 16):
+    """Return a stream of ``chunks`` chunks of ``size`` bytes (64 MB by default)."""
+    block = b"x" * size
+    return lambda: (block for _ in range(chunks))
+
+
+def test_an_answer_over_the_cap_is_refused_without_reading_it_all(
+    backend, opts, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(arms.io.fetch.client, "MAX_ANSWER_BYTES", 2**20)
+    backend.route("POST", REGISTER, Reply(stream=endless()))  # no Content-Length
+    opts["timeout"] = 20.0
+    tracemalloc.start()
+    try:
+        with pytest.raises(FetchError, match=r"passed 1,048,576 bytes, over") as info:
+            fetch_register(output=tmp_path / "r.csv", first_year=2000, **opts)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * 2**20, peak  # the 64 MB answer was never held
+    assert backend.sent < 32 * 2**20, backend.sent  # the read stopped at the cap
+    assert len(str(info.value)) < 300
+    assert len(backend.calls("POST")) == 1  # not retried
+    assert leftovers(tmp_path) == []
+
+
+def test_an_announced_length_over_the_cap_is_refused_before_reading(backend, opts, tmp_path):
+    backend.route("POST", REGISTER, Reply(body=payload(V1), length=10**10))
+    with pytest.raises(FetchError, match=r"announces 10,000,000,000 bytes, over the"):
+        fetch_register(output=tmp_path / "r.csv", first_year=2000, **opts)
+    assert len(backend.calls("POST")) == 1
+    assert leftovers(tmp_path) == []
+
+
+def test_an_error_page_is_never_read_whole(backend, opts, tmp_path):
+    # a 500 with a 64 MB page: quoted from its first bytes, not read into memory
+    backend.route("POST", REGISTER, Reply(500, stream=endless(), content_type="text/html"))
+    opts.update(retries=0, timeout=20.0)
+    tracemalloc.start()
+    try:
+        with pytest.raises(FetchError, match="HTTP 500") as info:
+            fetch_register(output=tmp_path / "r.csv", first_year=2000, **opts)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * 2**20, peak
+    assert len(str(info.value)) < 300

@@ -12,7 +12,8 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
+import secrets
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +69,8 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> None:
 
     The bytes go to a hidden temporary file in the same directory (same file system),
     which then replaces ``path`` in one step; on any failure the temporary file is removed
-    and the error raised.
+    and the error raised. A replaced file keeps its permissions; a new one gets the usual
+    ones (``0o666`` less the umask), not a temporary file's ``0o600``.
 
     Parameters
     ----------
@@ -87,9 +89,23 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> None:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:  # a file replaced keeps its mode; a new one gets the umask's, as with open()
+        mode = stat.S_IMODE(os.stat(path, follow_symlinks=False).st_mode)
+    except OSError:
+        mode = None
+    for _ in range(100):
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.part"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise FileExistsError(f"{path}: no free temporary name next to it")
     try:
         with os.fdopen(fd, "wb") as fh:
+            if mode is not None:
+                os.fchmod(fh.fileno(), mode)
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())

@@ -18,7 +18,7 @@ from typing import Any
 from arms.entities import name_key, party_key
 from arms.errors import FetchError
 from arms.io.fetch.cache import Cache, cache_key
-from arms.io.fetch.client import Client
+from arms.io.fetch.client import Client, clip
 
 __all__ = ["CATALOG_PATH", "MAX_YEAR_PATH", "load_catalog", "max_year", "resolve"]
 
@@ -43,7 +43,7 @@ def max_year(client: Client) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and 1950 <= value <= 2200:
         return value
     raise FetchError(
-        f"GET {client.url(MAX_YEAR_PATH)} did not answer a year: {str(answer)[:100]!r}"
+        f"GET {client.url(MAX_YEAR_PATH)} did not answer a year: {clip(repr(answer)[:200], 60)}"
     )
 
 
@@ -71,7 +71,7 @@ def load_catalog(client: Client, cache: Cache, year: int) -> list[dict[str, Any]
     if not entries:
         raise FetchError(
             f"GET {url} did not answer an entity catalog "
-            f"([{{'EntityId': ..., 'Name': ...}}, ...]): {str(answer)[:100]!r}"
+            f"([{{'EntityId': ..., 'Name': ...}}, ...]): {clip(repr(answer)[:200], 60)}"
         )
     raw = json.dumps(entries, ensure_ascii=False).encode("utf-8")
     cache.put(key, raw, {"url": url, "max_year": year})

@@ -20,7 +20,7 @@ from typing import Any
 from arms.errors import FetchError
 from arms.io.fetch.cache import Cache, cache_key, cache_location, write_atomic
 from arms.io.fetch.catalog import load_catalog, max_year, resolve
-from arms.io.fetch.client import API_URL_ENV, DEFAULT_API_URL, Client
+from arms.io.fetch.client import API_URL_ENV, DEFAULT_API_URL, Client, bounded, clip
 from arms.io.fetch.payload import EXPECTED_VARIANTS, decode_payload, verify_payload
 from arms.io.fetch.request import (
     FIRST_YEAR,
@@ -52,9 +52,10 @@ COMMON_PARAMETERS = """    recipients, suppliers : str or iterable of str, optio
     cache_dir : str or path-like, optional
         The cache directory; default ``$ARMS_CACHE_DIR`` or ``~/.cache/arms/fetch``.
     timeout : float, default 120
-        Seconds to wait for each answer.
+        Seconds each request may take in all (connecting, waiting, reading the answer);
+        a request that runs out of time fails at once, without retries.
     retries : int, default 3
-        Further attempts after a 5xx/429 answer, a timeout or a connection error.
+        Further attempts after a 5xx/429 answer or a connection error.
     backoff : float, default 2
         Seconds before the first retry, doubled each time (``Retry-After`` wins).
     progress : bool, default True
@@ -256,12 +257,12 @@ def _answer(
     try:
         answer = client.post_json(endpoint, body, label=label)
     except FetchError as exc:
-        raise FetchError(f"fetching the {asked}: {exc}") from exc
+        raise FetchError(bounded(f"fetching the {clip(asked, 70)}: {exc}")) from exc
     try:
         data = decode_payload(answer)
         variant = verify_payload(data, expected)
     except FetchError as exc:
-        raise FetchError(f"fetching the {asked}: POST {url} answered, but {exc}") from exc
+        raise FetchError(bounded(f"fetching the {clip(asked, 70)}: POST {url}: {exc}")) from exc
     meta = {"url": url, "body": body, "max_year": year, "kind": kind}
     store.put(key, data, {**meta, "fetched": dt.datetime.now(dt.UTC).isoformat()})
     return data, variant, False

@@ -14,9 +14,9 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from arms.errors import FetchError, SipriFormatError
+from arms.errors import ArmsError, FetchError, SipriFormatError
 from arms.io.detect import detect_format
-from arms.io.fetch.client import snippet
+from arms.io.fetch.client import clip, snippet
 from arms.io.readers import read_any
 
 __all__ = ["EXPECTED_VARIANTS", "decode_payload", "verify_payload"]
@@ -27,6 +27,10 @@ EXPECTED_VARIANTS: dict[str, frozenset[str]] = {
     "deliveries": frozenset({"V2"}),
     "tiv": frozenset({"V3"}),
 }
+
+
+# What a reader may raise on bytes it cannot read (its own errors, and the ones it lets slip).
+_UNREADABLE = (ArmsError, ValueError, TypeError, UnicodeError, OverflowError, RecursionError)
 
 
 def verify_payload(data: bytes, expected: set[str] | frozenset[str]) -> str:
@@ -71,7 +75,8 @@ def verify_payload(data: bytes, expected: set[str] | frozenset[str]) -> str:
             info = detect_format(path)
         except SipriFormatError as exc:
             raise FetchError(
-                f"the payload is not a SIPRI export: {exc.reason}; it starts with {snippet(data)}"
+                f"the payload is not a SIPRI export: {clip(exc.reason, 70)}; "
+                f"it starts with {snippet(data)}"
             ) from exc
         variant = info.variant
         if variant not in expected:
@@ -84,11 +89,15 @@ def verify_payload(data: bytes, expected: set[str] | frozenset[str]) -> str:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 read_any(path, errors="raise")
-        except SipriFormatError as exc:
-            where = f"line {exc.line}: " if exc.line else ""
+        except _UNREADABLE as exc:  # whatever stops a reader, the payload is not saved
+            if isinstance(exc, SipriFormatError):
+                where = f"line {exc.line}: " if exc.line else ""
+                reason = exc.reason
+            else:
+                where, reason = "", f"{type(exc).__name__}: {exc}"
             raise FetchError(
-                f"the payload ({len(data):,} bytes) is a {variant} export that does not read "
-                f"as a whole: {where}{exc.reason[:160]}"
+                f"the {variant} payload ({len(data):,} bytes) does not read as a whole: "
+                f"{where}{clip(reason, 60)}"
             ) from None
     return variant
 
@@ -107,16 +116,21 @@ def decode_payload(answer: Any) -> bytes:
     b'a,b\n'
     """
     if not isinstance(answer, dict) or "bytes" not in answer:
-        keys = sorted(answer) if isinstance(answer, dict) else type(answer).__name__
+        got = type(answer).__name__
+        if isinstance(answer, dict):
+            keys = sorted(map(str, answer))
+            got = repr(keys[:5])[:-1] + (f", ... {len(keys)} keys]" if len(keys) > 5 else "]")
         raise FetchError(
-            f"the JSON answer has no 'bytes' payload (got {keys}: {str(answer)[:120]!r})"
+            f"the JSON answer has no 'bytes' payload (got {clip(got, 80)}: "
+            f"{clip(repr(answer)[:200], 60)})"
         )
     encoded = answer["bytes"]
     if not isinstance(encoded, str) or not encoded.strip():
-        raise FetchError(f"the 'bytes' payload is empty ({str(encoded)[:40]!r})")
+        raise FetchError(f"the 'bytes' payload is empty ({clip(repr(encoded)[:80], 40)})")
     try:
         return base64.b64decode("".join(encoded.split()), validate=True)
     except (binascii.Error, ValueError) as exc:
         raise FetchError(
-            f"the 'bytes' payload is not valid base64 ({exc}; starts {encoded[:40]!r})"
+            f"the 'bytes' payload is not valid base64 ({clip(exc, 80)}; "
+            f"starts {clip(repr(encoded[:40]), 50)})"
         ) from exc
