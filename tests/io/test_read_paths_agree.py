@@ -55,6 +55,35 @@ def test_every_register_reads_the_same_both_ways(name, tmp_path):
     assert_frame_equal(quick, careful)
 
 
+DELIVERIES = (
+    "deliveries-newportal-lucacasu-1.csv",
+    "deliveries-newportal-ukraine-senapol-1.csv",
+    "dealsandtivs-legacy-michelle352l-1.txt",
+)
+
+
+@needs_shared
+@pytest.mark.parametrize("name", DELIVERIES)
+def test_every_deliveries_file_reads_the_same_both_ways(name, tmp_path):
+    path = SHARED / name
+    data = path.read_bytes()
+    # the bad line goes before the footer (V7 ends with one) and uses the file's delimiter
+    bad = BAD_LINE.replace(b",", b";") if name.endswith(".txt") else BAD_LINE
+    lines = data.rstrip(b"\r\n").split(b"\n")
+    footer = [i for i, line in enumerate(lines) if line.lstrip().startswith(b"\xc2\xa9")]
+    at = footer[0] if footer else len(lines)
+    damaged = tmp_path / name
+    damaged.write_bytes(b"\n".join(lines[:at] + [bad.strip()] + lines[at:]) + b"\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        quick = arms.read_deliveries(path)
+        careful = arms.read_deliveries(damaged, errors="warn")
+    assert len(careful.attrs["rejected"]) == 1
+    lines_after = careful["source_line"] > at
+    careful.loc[lines_after, "source_line"] -= 1  # the rows after the bad line moved down
+    assert_frame_equal(quick, careful)
+
+
 @needs_shared
 def test_split_records_read_the_same_both_ways(tmp_path):
     """A 2025-style file, every 40th record split by a CRLF inside Comments."""
