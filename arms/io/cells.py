@@ -267,6 +267,7 @@ class Cells:
         col = self.cols[name]
         if col.dtype == bool and truthy == ("?",) and not falsy:
             return pd.Series(pd.array(col | bool(empty), dtype="boolean"), copy=False)
+
         def fn(u: str):
             low = u.lower()
             if low in truthy:
@@ -296,14 +297,20 @@ class Cells:
             self.reasons[idx] = f"column {name!r}: {expected}"
         self.bad |= mask
 
-    def finish(self, frame: pd.DataFrame, rejects: Rejects) -> pd.DataFrame:
-        """Report bad rows to ``rejects``, add ``source_line`` and drop the bad rows."""
+    def finish(self, columns: dict[str, pd.Series], rejects: Rejects) -> pd.DataFrame:
+        """Report bad rows to ``rejects``; return the good rows as a frame with ``source_line``.
+
+        The frame is built once, from the converted columns (one pandas construction a
+        chunk, whatever the number of columns).
+        """
         for idx in sorted(self.reasons):
             rejects.add(int(self.lines[idx]), self.reasons[idx], self.row_text(idx))
-        frame["source_line"] = pd.array(self.lines, dtype="Int64")
-        if not self.bad.any():
-            return frame
-        return frame.loc[~self.bad].reset_index(drop=True)
+        columns = {name: col.array for name, col in columns.items()}
+        columns["source_line"] = pd.array(self.lines, dtype="Int64")
+        if self.bad.any():
+            good = ~self.bad
+            columns = {name: col[good] for name, col in columns.items()}
+        return pd.DataFrame(columns, copy=False)
 
 
 _RE_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")

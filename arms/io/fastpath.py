@@ -36,6 +36,8 @@ _YEAR_COLUMNS = {"order_year", "year"}
 _WHOLE_COLUMNS = {"number_ordered", "number_delivered", "deal_id", "units"}
 _DECIMAL_COLUMNS = {"tiv_per_unit", "tiv_order", "tiv_delivered", "tiv_per_unit_new", "tiv"}
 _NUMERIC = _YEAR_COLUMNS | _WHOLE_COLUMNS | _DECIMAL_COLUMNS
+
+
 def _field_bounds(data: bytes, n: int, records: int, delim: str):
     """Return the bytes as an array and each field's (start, end) as two records x n arrays.
 

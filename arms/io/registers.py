@@ -203,30 +203,28 @@ def _v1(c: Cells, rejects) -> pd.DataFrame:
     number_ordered = c.number("number_ordered", integer=True)
     tiv_order = c.number("tiv_order")
     delivery_years, first, last = _v1_years(c)
-    frame = pd.DataFrame(
-        {
-            "recipient": c.text("recipient"),
-            "supplier": c.text("supplier"),
-            "order_year": c.number("order_year", year=True),
-            "order_year_estimated": c.flag("order_year_flag", q, (), False),
-            "number_ordered": number_ordered,
-            "number_ordered_estimated": c.flag("number_ordered_flag", q, (), False),
-            "designation": c.designation("designation"),
-            "description": c.text("description"),
-            "number_delivered": c.number("number_delivered", integer=True),
-            "number_delivered_estimated": c.flag("number_delivered_flag", q, (), False),
-            "delivery_years": delivery_years,
-            "first_delivery_year": first,
-            "last_delivery_year": last,
-            "status": c.status("status"),
-            "comments": c.text("comments", distinct=True),
-            "tiv_per_unit": c.number("tiv_per_unit"),
-            # FORMATS 1.2: with no number ordered the export writes 0 for the total order; that
-            # is "not available", not a zero-value order.
-            "tiv_order": tiv_order.mask(number_ordered.isna() & (tiv_order == 0)),
-            "tiv_delivered": c.number("tiv_delivered"),
-        }
-    )
+    frame = {
+        "recipient": c.text("recipient"),
+        "supplier": c.text("supplier"),
+        "order_year": c.number("order_year", year=True),
+        "order_year_estimated": c.flag("order_year_flag", q, (), False),
+        "number_ordered": number_ordered,
+        "number_ordered_estimated": c.flag("number_ordered_flag", q, (), False),
+        "designation": c.designation("designation"),
+        "description": c.text("description"),
+        "number_delivered": c.number("number_delivered", integer=True),
+        "number_delivered_estimated": c.flag("number_delivered_flag", q, (), False),
+        "delivery_years": delivery_years,
+        "first_delivery_year": first,
+        "last_delivery_year": last,
+        "status": c.status("status"),
+        "comments": c.text("comments", distinct=True),
+        "tiv_per_unit": c.number("tiv_per_unit"),
+        # FORMATS 1.2: with no number ordered the export writes 0 for the total order; that
+        # is "not available", not a zero-value order.
+        "tiv_order": tiv_order.mask(number_ordered.isna() & (tiv_order == 0)),
+        "tiv_delivered": c.number("tiv_delivered"),
+    }
     return c.finish(frame, rejects)
 
 
@@ -286,59 +284,55 @@ def _v8(c: Cells, rejects, warn_list) -> pd.DataFrame:
             }
         )
     number_delivered_estimated = c.flag("number_delivered_flag", yes, no, False)
-    frame = pd.DataFrame(
-        {
-            "deal_id": c.number("deal_id", integer=True),
-            "recipient": c.text("recipient"),
-            "supplier": c.text("supplier"),
-            "order_year": c.number("order_year", year=True),
-            "order_year_estimated": c.flag("order_year_flag", yes, no, False),
-            "number_ordered": c.number("number_ordered", integer=True),
-            "number_ordered_estimated": c.flag("number_ordered_flag", yes, no, False),
-            "designation": c.designation("designation"),
-            "description": c.text("description"),
-            "number_delivered": c.number("number_delivered", integer=True),
-            "number_delivered_estimated": number_delivered_estimated,
-            "delivery_years": years,
-            # V8's flag reads "Year(s) of delivery or no. delivered data uncertain"
-            "delivery_years_estimated": number_delivered_estimated.where(years.notna()),
-            "first_delivery_year": first,
-            "last_delivery_year": last,
-            "status": c.status("status"),
-            "status_estimated": c.flag("status_flag", yes, no, False),
-            "local_production": c.flag("local_production", yes, no, False),
-            "comments": c.text("comments"),
-        }
-    )
+    frame = {
+        "deal_id": c.number("deal_id", integer=True),
+        "recipient": c.text("recipient"),
+        "supplier": c.text("supplier"),
+        "order_year": c.number("order_year", year=True),
+        "order_year_estimated": c.flag("order_year_flag", yes, no, False),
+        "number_ordered": c.number("number_ordered", integer=True),
+        "number_ordered_estimated": c.flag("number_ordered_flag", yes, no, False),
+        "designation": c.designation("designation"),
+        "description": c.text("description"),
+        "number_delivered": c.number("number_delivered", integer=True),
+        "number_delivered_estimated": number_delivered_estimated,
+        "delivery_years": years,
+        # V8's flag reads "Year(s) of delivery or no. delivered data uncertain"
+        "delivery_years_estimated": number_delivered_estimated.where(years.notna()),
+        "first_delivery_year": first,
+        "last_delivery_year": last,
+        "status": c.status("status"),
+        "status_estimated": c.flag("status_flag", yes, no, False),
+        "local_production": c.flag("local_production", yes, no, False),
+        "comments": c.text("comments"),
+    }
     return c.finish(frame, rejects)
 
 
 def _v2(c: Cells, rejects) -> pd.DataFrame:
     yes, no = ("yes",), ("no",)
-    frame = pd.DataFrame(
-        {
-            "deal_id": c.number("deal_id", integer=True),
-            "recipient": c.text("recipient"),
-            "supplier": c.text("supplier"),
-            "designation": c.designation("designation"),
-            "description": c.text("description"),
-            "category": _category(c.text("category")),
-            "order_year": c.number("order_year", year=True),
-            "order_year_estimated": c.flag("order_year_flag", yes, no, None),
-            "units": c.number("units", integer=True),
-            "units_estimated": c.flag("units_flag", yes, no, None),
-            "year": c.number("year", year=True),
-            "year_estimated": c.flag("year_flag", yes, no, None),
-            "status": c.status("status"),
-            "tiv_per_unit": c.number("tiv_per_unit"),
-            "tiv": c.number("tiv"),
-            "local_production": c.flag("local_production", yes, no, None),
-        }
-    )
+    frame = {
+        "deal_id": c.number("deal_id", integer=True),
+        "recipient": c.text("recipient"),
+        "supplier": c.text("supplier"),
+        "designation": c.designation("designation"),
+        "description": c.text("description"),
+        "category": _category(c.text("category")),
+        "order_year": c.number("order_year", year=True),
+        "order_year_estimated": c.flag("order_year_flag", yes, no, None),
+        "units": c.number("units", integer=True),
+        "units_estimated": c.flag("units_flag", yes, no, None),
+        "year": c.number("year", year=True),
+        "year_estimated": c.flag("year_flag", yes, no, None),
+        "status": c.status("status"),
+        "tiv_per_unit": c.number("tiv_per_unit"),
+        "tiv": c.number("tiv"),
+        "local_production": c.flag("local_production", yes, no, None),
+    }
     c.number("tiv_per_unit_new")  # validated, not kept: the deal's own unit TIV is
     c.mark(frame["deal_id"].isna().to_numpy(), "deal_id", "a deal id is required")
     c.mark(frame["year"].isna().to_numpy(), "year", "a delivery year is required")
-    frame["allocation"] = "sipri"
+    frame["allocation"] = pd.Series(["sipri"] * c.size, dtype="string")
     return c.finish(frame, rejects)
 
 
