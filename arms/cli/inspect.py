@@ -38,6 +38,7 @@ def _print_human(summary: dict) -> None:
             + (f"; {summary['tiv_total_note']}" if summary["tiv_total_note"] else ""),
         ),
         ("warnings", summary["warnings"]),
+        ("parts", _parts(summary["parts"])),
         ("TIV with a category", _share(summary)),
         ("parties", _parties(summary["parties"])),
     ]
@@ -66,6 +67,13 @@ def _print_human(summary: dict) -> None:
 
 #: Exit statuses of ``arms inspect`` (documented in --help and the README).
 EXIT_CLEAN, EXIT_REJECTED, EXIT_REFUSED = 0, 1, 2
+
+
+def _parts(parts: list[dict]) -> str:
+    if len(parts) <= 1:
+        return "1 (one download)"
+    where = [p.get("sheet") or f"header at line {p['header_line']}" for p in parts]
+    return f"{len(parts)} joined ({', '.join(where)}); repeated rows are listed as warnings"
 
 
 def _share(summary: dict) -> str:

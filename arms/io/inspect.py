@@ -102,6 +102,11 @@ def inspect_file(path: str | os.PathLike) -> dict:
         if info.variant == "V4"
         else None,
         "warnings": len(frame.attrs.get("warnings", [])),
+        # a file joining several downloads (or a workbook's sheets): where each part starts
+        "parts": [
+            {k: part[k] for k in ("header_line", "sheet") if k in part}
+            for part in frame.attrs.get("parts", [])
+        ],
         **_coverage(frame, info.kind),
         "rejected_lines": [_brief(r) for r in frame.attrs["rejected"][:_SHOWN]],
         "warning_lines": [_brief(r) for r in frame.attrs.get("warnings", [])[:_SHOWN]],

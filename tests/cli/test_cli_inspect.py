@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 import arms.cli.inspect
 from arms.cli import main
+from arms.paths import SHARED_SIPRI_DIR
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "readers"
 KEYS = {
@@ -202,3 +204,18 @@ def test_every_shared_file_is_fully_covered(capsys, shared_sipri):
             assert out["category_tiv_share"] in (None, 1.0), path.name
     with capsys.disabled():
         print("\n" + "\n".join(lines))
+
+
+def test_a_file_joining_two_downloads_names_its_parts(capsys, tmp_path):
+    source = SHARED_SIPRI_DIR / "dealsandtivs-legacy-michelle352l-1.txt"
+    if not source.is_file():
+        pytest.skip("../shared/sipri is absent")
+    joined = tmp_path / "twice.txt"
+    shutil.copyfile(source, joined)
+    with joined.open("ab") as f:
+        f.write(b"\n" + source.read_bytes())
+    assert main(["inspect", str(joined), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [p["header_line"] for p in out["parts"]][0] == out["header_line"]
+    assert len(out["parts"]) == 2
+    assert out["warnings"] == out["records"] // 2  # every row of the second part repeats
