@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -22,11 +23,6 @@ __all__ = ["NotClean", "fast_chunks"]
 
 class NotClean(Exception):
     """The fast path met something irregular; the file is read line by line instead."""
-
-
-#: Rows the C parser hands over at a time: the temporary text objects of one chunk are
-#: freed before the next, which keeps memory and time per row flat on large files.
-_CHUNK_ROWS = 200_000
 
 
 # Columns the fast path lets the C parser convert to float, by kind: whole numbers, 4-digit
@@ -206,10 +202,11 @@ def _join_split_records(data: bytes, delim: str, n: int):
 def fast_chunks(src: Source):
     """Return an iterator of (columns, lines, row_text) chunks, or ``None``.
 
-    For a clean, unquoted file (V1, V2, V7 as SIPRI writes them) the whole data part goes to
-    pandas' C parser, which converts the numeric columns itself. SIPRI's own split records
-    (FORMATS Q1: a line break at the end of Comments, the next line holding the last fields
-    and starting with the delimiter) are joined in the text first. ``None`` (or
+    For a clean, unquoted file (V1, V2, V7 as SIPRI writes them) the data part goes to
+    pandas' C parser in blocks of whole records, and the parser converts the numeric
+    columns itself. SIPRI's own split records (FORMATS Q1: a line break at the end of
+    Comments, the next line holding the last fields and starting with the delimiter) are
+    joined in the text first. ``None`` (or
     :class:`NotClean` raised while iterating) means something else is irregular (short or
     long lines, blank lines, padding, re-saved split records, a non-number in a numeric
     column) and the caller reads the file line by line, where each problem gets a message.
@@ -231,12 +228,66 @@ def fast_chunks(src: Source):
     if delim == ";" and info.variant != "V7":
         return None  # a ';' copy may write thousands as "1.000": only the careful path knows
     header = text[text.rfind("\n", 0, src.data_offset - 1) + 1 : src.data_offset - 1]
+    head = header.encode("utf-8")
+    blocks = _blocks(text, src.data_offset, end, delim)
+    # the first block is prepared now, so that a file irregular there is declined at once
+    first = _prepare(text, *blocks[0], base, head, info)
+    if first is None:
+        return None
+
+    def chunks():
+        block, done_lines = first, 0
+        for k in range(len(blocks)):
+            if k:
+                block = _prepare(text, *blocks[k], base + done_lines, head, info)
+                if block is None:
+                    raise NotClean
+            yield _parse(block, names, delim, src)
+            done_lines += block.physical_lines
+
+    return chunks()
+
+
+#: Characters of text prepared and parsed at a time: a block stays in the processor's cache
+#: through every numpy pass and the C parser, which keeps time per row flat on large files.
+_BLOCK_CHARS = 8_000_000
+
+
+def _blocks(text: str, start: int, end: int, delim: str) -> list[tuple[int, int]]:
+    """Split ``text[start:end]`` into blocks of whole records.
+
+    A split record's tail, which starts with the delimiter, stays with its head.
+    """
+    blocks = []
+    while end - start > _BLOCK_CHARS:
+        cut = text.find("\n", start + _BLOCK_CHARS, end)
+        while cut >= 0 and text.startswith(delim, cut + 1):
+            cut = text.find("\n", cut + 1, end)
+        if cut < 0:
+            break
+        blocks.append((start, cut))
+        start = cut + 1
+    blocks.append((start, end))
+    return blocks
+
+
+@dataclass
+class _Block:
+    data: bytes
+    lines: np.ndarray  # each record's line in the file
+    physical_lines: int
+    markers: dict
+    padded: dict
+
+
+def _prepare(text: str, start: int, stop: int, first_line: int, head: bytes, info):
+    """Check one block of the data part and return it ready for the C parser, or ``None``."""
+    names, delim = info.fields, info.delimiter
     # UTF-8 bytes are what the C parser reads natively (a StringIO of a large text costs four
     # bytes a character and another conversion); the checks below are numpy work on them
-    data = text[src.data_offset : end].encode("utf-8")
+    data = text[start:stop].encode("utf-8")
     # another download's header among the data: the careful path splits the parts
     # (a footer or preamble line has fewer delimiters, which the field counts catch)
-    head = header.encode("utf-8")
     if data.startswith(head) or (b"\n" + head) in data:
         return None
     joined = _join_split_records(data, delim, len(names))
@@ -245,7 +296,7 @@ def fast_chunks(src: Source):
     data, tails, lines = joined
     records = lines - len(tails)
     # each joined record pushes the following ones a line down in the file
-    all_lines = base + np.arange(records)
+    all_lines = first_line + np.arange(records)
     if len(tails):
         all_lines += np.searchsorted(tails - np.arange(len(tails)) - 1, np.arange(records))
     bounds = _field_bounds(data, len(names), records, delim)
@@ -253,51 +304,39 @@ def fast_chunks(src: Source):
         return None  # a line with more or fewer fields than the header, or not a number
     padded = _padded_cells(bounds[0], names, *bounds[1:])
     markers = _markers(bounds[0], names, *bounds[1:]) if info.variant == "V1" else {}
-    del bounds
-    parsed = [name for name in names if name not in markers]
+    return _Block(data, all_lines, lines, markers, padded)
 
-    def chunks():
-        try:
-            reader = pd.read_csv(
-                io.BytesIO(data),
-                encoding="utf-8",
-                sep=delim,
-                header=None,
-                names=list(names),
-                usecols=parsed,  # (the marker columns are read already)
-                # numeric columns are converted by the C parser; empty cells become NaN
-                dtype={name: "float64" if name in _NUMERIC else object for name in parsed},
-                keep_default_na=False,
-                na_values=[""],
-                quoting=csv.QUOTE_NONE,
-                skip_blank_lines=False,
-                engine="c",
-                # (a small file in one read: the chunked reader costs a few ms more)
-                chunksize=_CHUNK_ROWS if records > _CHUNK_ROWS else None,
-            )
-            done = 0
-            for frame in reader if records > _CHUNK_ROWS else [reader]:
-                if frame[names[0]].isna().any():
-                    raise NotClean  # a row continuing the one above: a re-saved split
-                lines = all_lines[done : done + len(frame)]
-                done += len(frame)
-                cols = {
-                    name: (
-                        markers[name][done - len(frame) : done]
-                        if name in markers
-                        else frame[name].to_numpy()
-                    )
-                    for name in names
-                }
-                for name, rows in padded.items():  # strip the few cells that need it
-                    rows = rows[(rows >= done - len(frame)) & (rows < done)] - (done - len(frame))
-                    col = cols[name] = cols[name].copy()
-                    col[rows] = [col[i].strip() or np.nan for i in rows.tolist()]
-                yield cols, lines, lambda i, lines=lines: src.lines[lines[i] - 1], True
-        except (pd.errors.ParserError, ValueError, TypeError):
-            # too many fields on a line, or a cell that is not a number
-            raise NotClean from None
-        if done != records:
-            raise NotClean
 
-    return chunks()
+def _parse(block: _Block, names, delim: str, src: Source):
+    """Return one block's (columns, lines, row_text, stripped) from the C parser."""
+    parsed = [name for name in names if name not in block.markers]
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(block.data),
+            encoding="utf-8",
+            sep=delim,
+            header=None,
+            names=list(names),
+            usecols=parsed,  # (the marker columns are read already)
+            # numeric columns are converted by the C parser; empty cells become NaN
+            dtype={name: "float64" if name in _NUMERIC else object for name in parsed},
+            keep_default_na=False,
+            na_values=[""],
+            quoting=csv.QUOTE_NONE,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError, TypeError):
+        # too many fields on a line, or a cell that is not a number
+        raise NotClean from None
+    if len(frame) != len(block.lines) or frame[names[0]].isna().any():
+        raise NotClean  # a row continuing the one above: a re-saved split
+    cols = {
+        name: block.markers[name] if name in block.markers else frame[name].to_numpy()
+        for name in names
+    }
+    for name, rows in block.padded.items():  # strip the few cells that need it
+        col = cols[name] = cols[name].copy()
+        col[rows] = [col[i].strip() or np.nan for i in rows.tolist()]
+    lines = block.lines
+    return cols, lines, lambda i: src.lines[lines[i] - 1], True

@@ -150,7 +150,7 @@ _HTML_STARTS = (b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body", b"<!-
 
 
 def _reject_non_text(data: bytes, path: str) -> None:
-    if not data.strip():
+    if not data or data.isspace():  # (isspace stops at the first other byte: no copy)
         raise SipriFormatError("file is empty; expected a SIPRI export", path=path, line=1)
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return  # UTF-16 text (Excel's "Unicode Text"): decoded, then recognised
@@ -198,20 +198,53 @@ def _decode(data: bytes) -> tuple[str, str]:
         data, bom = data[3:], True
     else:
         bom = False
+    # a large file goes in blocks of whole lines (a line break never falls inside a UTF-8
+    # character): each stays in the processor's cache through its passes
+    texts, kinds = [], set()
+    for block in _line_blocks(data, _DECODE_BLOCK):
+        text, kind = _decode_block(block)
+        texts.append(text)
+        kinds.add(kind)
+    kinds.discard("ascii")
+    kind = kinds.pop() if len(kinds) == 1 else "utf-8+cp1252" if kinds else "utf-8"
+    if kind == "utf-8" and bom:
+        kind = "utf-8-sig"
+    return texts[0] if len(texts) == 1 else "".join(texts), kind
+
+
+#: Bytes decoded at a time.
+_DECODE_BLOCK = 4_000_000
+
+
+def _line_blocks(data: bytes, size: int):
+    """Yield ``data`` in pieces of about ``size`` bytes, each ending after a line break."""
+    start = 0
+    while len(data) - start > size:
+        cut = data.find(b"\n", start + size)
+        if cut < 0:
+            break
+        yield data[start : cut + 1]
+        start = cut + 1
+    yield data[start:] if start else data
+
+
+def _decode_block(data: bytes) -> tuple[str, str]:
+    """Decode one block; return its text and ``ascii``, ``utf-8``, ``cp1252`` or a mix."""
     try:
-        return data.decode("utf-8"), "utf-8-sig" if bom else "utf-8"
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        return text, "ascii" if len(text) == len(data) else "utf-8"
     text = data.decode("utf-8", errors="surrogateescape")
     if len(text) == len(data):
         # one character per byte: no valid multi-byte UTF-8 sequence anywhere, every
-        # non-ASCII byte failed as UTF-8 (a plain cp1252 file; a length test, no scan).
+        # non-ASCII byte failed as UTF-8 (plain cp1252; a length test, no scan).
         # Without bytes 0x80-0x9f (where cp1252 puts its extra letters) cp1252 is latin-1,
         # whose decoding is a copy; five bytes cp1252 leaves undefined become U+FFFD.
         if not _has_cp1252_extras(data):
             return data.decode("latin-1"), "cp1252"
         return data.decode("cp1252", errors="replace"), "cp1252"
-    # some lines are valid UTF-8
     # UTF-8 with some cp1252 lines (a file edited in two editors): each line by itself
     lines = text.split("\n")
     for i, line in enumerate(lines):
