@@ -125,3 +125,21 @@ def test_a_number_is_read_alike_by_both_paths(tmp_path_factory, per, tiv):
     assert_frame_equal(quick, careful)
     if len(quick):  # what was read is a number as FORMATS.md writes them
         assert "e" not in per.lower() and "+" not in per and "-" not in per
+
+
+@needs_shared
+def test_a_register_read_in_blocks_reads_as_one(tmp_path):
+    """Three copies of the 27,951-deal body (10 MB): the quick path reads it in blocks."""
+    lines = (SHARED / FULL_REGISTERS[0]).read_bytes().split(b"\n")
+    head, body = lines[:12], [x for x in lines[12:] if x]
+    big = tmp_path / "x3.csv"
+    big.write_bytes(b"\n".join(head + body * 3) + b"\n")
+    quick = _read(big)
+    careful = _read(_careful_copy(big, tmp_path / "x3-careful.csv"), errors="warn")
+    assert_frame_equal(quick, careful)
+    one = _read(SHARED / FULL_REGISTERS[0])
+    assert len(quick) == 3 * len(one)
+    # the third copy's rows sit two bodies further down the file
+    assert (quick["source_line"].iloc[-len(one) :].to_numpy() - 2 * len(body)).tolist() == (
+        one["source_line"].tolist()
+    )
