@@ -485,11 +485,17 @@ def _load_xlsx(p: Path, data: bytes, sha: str) -> Source:
         # follow one another as the parts of a file joining several downloads do
         data_sheets, first = [], None
         for ws in wb.worksheets:
-            sheet = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
-            first = (ws.title, sheet) if first is None else first
-            head = [",".join(r) for r in sheet[:MAX_PREAMBLE]]
+            # the top of each sheet tells whether it holds SIPRI data; only those are read
+            # whole (a sheet of notes or a hostile one with a million rows costs a glance)
+            top = [
+                [_cell_text(v) for v in row]
+                for row in ws.iter_rows(max_row=MAX_PREAMBLE, values_only=True)
+            ]
+            first = (ws.title, top) if first is None else first
+            head = [",".join(r) for r in top]
             at = next((i for i, line in enumerate(head) if match_header(line)), None)
             if at is not None:
+                sheet = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
                 data_sheets.append((ws.title, sheet, at))
     finally:
         wb.close()
