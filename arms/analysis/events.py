@@ -97,7 +97,5 @@ def __getattr__(name: str):
     # analysis layer never reads a data file.
     if name == "EVENTS":
         table = events_frame()
-        return tuple(
-            Event(str(r.label), r.start.date(), r.end.date()) for r in table.itertuples()
-        )
+        return tuple(Event(str(r.label), r.start.date(), r.end.date()) for r in table.itertuples())
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,6 +13,7 @@ from arms.plotting.colours import ink, palette
 from arms.plotting.notes import add_source_note, generated_for
 from arms.plotting.parts import (
     default_title,
+    grouped_by,
     legend,
     lump,
     new_axes,
@@ -40,6 +41,7 @@ def plot_period_shares(
     title: str | None = None,
     generated: object = None,
     top: int | None = 6,
+    by: str = "supplier",
 ) -> Axes:
     r"""Draw supplier shares per period as 100% stacked bars; return the axes.
 
@@ -65,6 +67,10 @@ def plot_period_shares(
     top : int or None, default 6
         Keep the ``top`` suppliers (plus every period's leader) and lump the rest into
         "Other".
+    by : str, default "supplier"
+        The column the bars are split by: ``"recipient"`` for a supplier's customers (from
+        ``period_table(frame, supplier=..., by="recipient")``), ``"family"``... The default
+        title then names the frame's supplier ("Recipients' shares of Russia's arms exports").
 
     Returns
     -------
@@ -83,7 +89,15 @@ def plot_period_shares(
     ['Israel\n80%', 'Russia\n67%']
     >>> matplotlib.pyplot.close(ax.figure)
     """
-    require_columns(periods, ["period", "supplier", "tiv"], "periods")
+    require_columns(periods, ["period", by, "tiv"], "periods")
+    what = {"supplier": "Suppliers'", "recipient": "Recipients'"}.get(by, "Weapon groups'")
+    template = (
+        "Suppliers' shares of {}'s arms imports"
+        if by == "supplier"
+        else f"{what} shares of {{}}'s arms exports"
+    )
+    role = "recipient" if by == "supplier" else "supplier"
+    periods = grouped_by(periods, by)
     df, order, totals, leaders, labels = _shares(periods, top)
     pos = pd.Series(np.arange(len(labels), dtype=float), index=labels)
     pal = palette(order, colours)
@@ -123,14 +137,10 @@ def plot_period_shares(
         ax.set_xlim(-0.6, len(labels) - 0.4)
         ax.set_ylim(0, 122 if many else 108)
         ax.set_yticks([0, 25, 50, 75, 100])
-        ax.set_ylabel(SHARE_LABEL)
+        ax.set_ylabel(SHARE_LABEL if role == "recipient" else SHARE_LABEL.replace("imp", "exp"))
         ax.set_xlabel("Period (deliveries)")
         legend(ax, handles[::-1], estimated=bool((df["share_estimated"] > 0).any()))
-        ax.set_title(
-            with_years(
-                title or default_title(periods, "Suppliers' shares of {}'s arms imports"), periods
-            )
-        )
+        ax.set_title(with_years(title or default_title(periods, template, role=role), periods))
         add_source_note(ax, generated_for(periods, generated))
     return ax
 

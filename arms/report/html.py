@@ -224,6 +224,7 @@ def render_page(
     failure: Any = None,
     citation: str = CITATION,
     not_applicable: str | None = None,
+    supplier: str | None = None,
 ) -> str:
     """Return a notebook as a standalone HTML page for the report.
 
@@ -249,6 +250,8 @@ def render_page(
         Why the page does not apply to the data (a :class:`NotApplicable` message), shown
         as a notice at the top; the page ends with the cell that raised it, whose error
         output is dropped.
+    supplier : str, optional
+        Shown in the bar of a supplier template page.
 
     Returns
     -------
@@ -282,6 +285,7 @@ def render_page(
         "arms": {
             "title": title,
             "recipient": recipient,
+            "supplier": supplier,
             "failure": None if failure is None else str(failure),
             "not_applicable": not_applicable,
             "citation": citation,
@@ -383,6 +387,7 @@ def _page_rows(result: Any) -> tuple[list[dict], list[dict], list[dict]]:
                 "slug": page.slug,
                 "title": page.title,
                 "recipient": page.recipient,
+                "supplier": page.supplier,
                 "notebook_name": page.notebook.name,
                 "html_href": page_href,
                 "pdf_href": _href(page.pdf, out) if page.pdf else "",
