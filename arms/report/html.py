@@ -48,7 +48,8 @@ def tidy_tables(html: str) -> str:
 
     In every ``<table class="dataframe">``: a plain row-number index (0, 1, 2, ...) is
     dropped, headers become words with units (:func:`arms.text.column_label`), and missing
-    values (``<NA>``, ``nan``) show as empty cells and ``-0.0`` as ``0.0``.
+    values (``<NA>``, ``nan``) show as empty cells and ``-0.0`` as ``0.0``. A table of more
+    than :data:`WIDE_TABLE` columns gets the class ``arms-wide`` (printed smaller).
 
     Examples
     --------
@@ -77,11 +78,19 @@ def tidy_tables(html: str) -> str:
                 lambda m: m[1] + escape(column_label(unescape(m[2]))) + m[3], head
             )
             table += sep + rest
-        return _NUMBER_CELL.sub(
+        table = _NUMBER_CELL.sub(
             lambda m: m[1] + ("0.0" if m[2].startswith("-0") else "") + m[3], table
         )
+        first_row = table.split("</tr>", 1)[0]
+        if first_row.count("<th") > WIDE_TABLE:  # printed smaller, so that it fits the page
+            table = table.replace('class="dataframe', 'class="dataframe arms-wide', 1)
+        return table
 
     return _TABLE.sub(one, html)
+
+
+#: Tables with more columns than this are printed in a smaller type (class ``arms-wide``).
+WIDE_TABLE = 8
 
 
 def clean_html(html: str) -> str:
