@@ -38,7 +38,6 @@ from typing import Any
 
 from arms import entities, paths
 from arms.errors import ArmsError
-from arms.export import to_excel
 from arms.report.citations import write_citations
 from arms.report.collect import slug
 from arms.report.config import (
@@ -51,6 +50,7 @@ from arms.report.config import (
 from arms.report.execute import CellFailure, PageResult, find_notebooks, run_page
 from arms.report.html import notebook_title, write_index
 from arms.report.pdf import INSTALL_CHROMIUM, find_chromium, print_pdf, print_pdfs
+from arms.report.workbook import WORKBOOK_NAME, workbook_tables, write_workbook
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +65,6 @@ __all__ = [
     "workbook_tables",
 ]
 
-#: Name of the workbook written next to the index.
-WORKBOOK_NAME = "arms-tables.xlsx"
 FORMATS = ("html", "pdf")
 
 
@@ -244,83 +242,6 @@ def declared_parameters(nb: Any) -> set[str]:
     return set()
 
 
-def workbook_tables(pages: Sequence[PageResult]) -> dict[str, Any]:
-    """Return the collected tables by sheet name; names used by several pages get a prefix.
-
-    Only pages that ran through contribute (not failed or not-applicable ones). The prefix is
-    the page's recipient, or its number; when the name already holds the recipient
-    ("Azerbaijan suppliers by period"), the page number is used instead of repeating it.
-
-    Parameters
-    ----------
-    pages : sequence of PageResult
-        Run pages, with the tables :func:`arms.report.collect_table` wrote.
-
-    Returns
-    -------
-    dict of str to pandas.DataFrame or pandas.Series
-    """
-    import pandas as pd
-
-    loaded = []
-    for page in pages:
-        if not page.collected:
-            continue
-        for path in page.tables:
-            try:
-                item = pd.read_pickle(path)  # written by collect_table in this very build
-            except Exception as exc:
-                log.warning("could not read table %s of %s: %s", path.name, page.name, exc)
-                continue
-            loaded.append((page, str(item["name"]), item["table"]))
-    distinct = []  # the same table collected by two pages (a profile and a case-study page)
-    for page, name, table in loaded:
-        if not any(name == n and _same(table, t) for _, n, t in distinct):
-            distinct.append((page, name, table))
-    loaded = distinct
-    counts = Counter(name for _, name, _ in loaded)
-    tables: dict[str, Any] = {}
-    for page, name, table in loaded:
-        if counts[name] > 1:
-            number = page.notebook.stem.split("-", 1)[0]
-            prefix = page.recipient or page.supplier or number
-            if _contains_words(name, prefix):
-                prefix = number
-            if not _contains_words(name, prefix):
-                name = f"{prefix} {name}"
-        while name in tables:
-            name += "'"
-        tables[name] = table
-    return tables
-
-
-_NON_WORD = re.compile(r"[^\w]+")
-
-
-def _same(a: Any, b: Any) -> bool:
-    try:
-        return bool(a.equals(b))
-    except Exception:
-        return False
-
-
-def _contains_words(text: str, words: str) -> bool:
-    """Whether ``words`` occurs in ``text`` as whole words, ignoring case and accents.
-
-    Examples
-    --------
-    >>> _contains_words("Azerbaijan suppliers by period", "azerbaijan")
-    True
-    >>> _contains_words("Armenian suppliers", "Armenia"), _contains_words("02 shares", "05")
-    (False, False)
-    """
-
-    def spaced(value: str) -> str:
-        return " " + entities.name_key(_NON_WORD.sub(" ", value)) + " "
-
-    return spaced(words) in spaced(text)
-
-
 def report_sources(pages: Iterable[PageResult]) -> list[dict]:
     """Return the sources the pages recorded, each file once (by sha256, else name)."""
     seen: dict[Any, dict] = {}
@@ -428,8 +349,11 @@ def build_report(
         result = ReportResult(out_path, out_path / "index.html", planned, jobs=jobs)
         run = (jobs, progress, with_code, timeout, kernel_name)
         _run_pages(planned, out_path, Path(scratch), *run)
-        _write_workbook(result)
-    result.data_files = report_sources(planned)
+        result.data_files = report_sources(planned)
+        book = out_path / WORKBOOK_NAME
+        problem = write_workbook(result.pages, book, result.data_files)
+        result.workbook = book if problem is None and book.is_file() else None
+        result.problems += [problem] if problem else []
     write_citations(result.data_files, out_path)
     index = {
         "title": found.title if title is None else title,
@@ -685,13 +609,3 @@ def _run_pages(
     finally:
         # On Ctrl-C, notebooks not yet started are dropped; running kernels finish.
         pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _write_workbook(result: ReportResult) -> None:
-    tables = workbook_tables(result.pages)
-    if not tables:
-        return
-    try:
-        result.workbook = to_excel(tables, result.out / WORKBOOK_NAME, readable=True)
-    except Exception as exc:
-        result.problems.append(f"{WORKBOOK_NAME} was not written: {exc}")
