@@ -120,6 +120,7 @@ def test_cli_failing_notebook_json_and_title(tmp_path, capsys):
         "recipient",
         "seconds",
         "status",
+        "supplier",
     ]
     assert sorted(summary["pages"][0]["failure"]) == ["cell_index", "ename", "evalue", "source"]
     assert sorted(summary["timings"]) == ["conversion", "execution", "kernel", "pages", "wall"]
