@@ -132,6 +132,8 @@ def plot_period_shares(
                         ax, pos[period], y, supplier, row["share"], pal[supplier], compact=many
                     )
             bottom.loc[part.index] += part["share"]
+        if many:  # upright leader labels longer than their bar would cover the period labels
+            _keep_inside(ax, [t for t in ax.texts if t.get_gid() == "leader"])
         _total_labels(ax, pos, totals, vertical=many)
         ax.set_xticks(pos.to_numpy(), labels, rotation=90 if many else 0)
         ax.set_xlim(-0.6, len(labels) - 0.4)
@@ -188,6 +190,25 @@ def _leader_label(
         color=ink(colour),
         bbox={"facecolor": colour, "edgecolor": "none", "pad": 2},
     )
+
+
+def _keep_inside(ax: Axes, texts: list) -> None:
+    """Move each text up or down so that it stays between 0 and 100% (the bar's height)."""
+    if not texts:
+        return
+    ax.set_ylim(0, 122)  # the final limits: the data coordinates below depend on them
+    renderer = ax.figure.canvas.get_renderer()
+    to_data = ax.transData.inverted()
+    for text in texts:
+        box = text.get_window_extent(renderer)
+        (_, low), (_, high) = to_data.transform([(box.x0, box.y0), (box.x1, box.y1)])
+        x, y = text.get_position()
+        if high - low >= 98:
+            continue  # longer than the bar: leave it centred
+        if low < 1:
+            text.set_y(y + (1 - low))
+        elif high > 99:
+            text.set_y(y - (high - 99))
 
 
 def _total_labels(ax: Axes, pos: pd.Series, totals: pd.Series, *, vertical: bool = False):
