@@ -20,7 +20,7 @@ def leading_customer(
 
     The counterpart of :func:`arms.analysis.leading_supplier` for a supplier profile: the
     periods are those of :func:`arms.analysis.period_table` (SIPRI's five-year periods from
-    the supplier's first delivery, by default).
+    the supplier's first delivery to its last, by default).
 
     Parameters
     ----------
@@ -44,13 +44,17 @@ def leading_customer(
     --------
     >>> from arms.schema import conform
     >>> d = conform(pd.DataFrame({
-    ...     "supplier": "Russia", "recipient": ["India", "China", "India", "Algeria"],
-    ...     "year": [2012, 2013, 2017, 2018], "tiv": [30.0, 10.0, 50.0, 50.0],
+    ...     "supplier": ["Russia"] * 4 + ["France"],
+    ...     "recipient": ["India", "China", "India", "Algeria", "India"],
+    ...     "year": [2011, 2013, 2017, 2018, 2023], "tiv": [30.0, 10.0, 50.0, 50.0, 5.0],
     ...     "allocation": "sipri"}), "deliveries")
-    >>> leading_customer(d, "Russia", periods=["2011-15", "2016-20"])
+    >>> leading_customer(d, "Russia", periods=["2011-15", "2016-20", "2021-25"])
         period recipient   tiv  share  supplier_total  customers
     0  2011-15     India  30.0   75.0            40.0          2
     1  2016-20   Algeria  50.0   50.0           100.0          2
+    2  2021-25      <NA>   0.0   <NA>             0.0          0
+    >>> leading_customer(d, "Russia")["period"].tolist()  # up to its last delivery
+    ['2011-15', '2016-20']
     """
     table = period_table(frame, supplier=supplier, by="recipient", periods=periods)
     rows = []
@@ -62,6 +66,9 @@ def leading_customer(
             rows.append((label, top["recipient"], top["tiv"], top["share"], total, len(part)))
         else:
             rows.append((label, pd.NA, 0.0, pd.NA, 0.0, 0))
+    # periods after the supplier's last delivery (the Soviet Union after 1991) say nothing
+    while rows and rows[-1][5] == 0 and periods is None:
+        rows.pop()
     columns = ["period", "recipient", "tiv", "share", "supplier_total", "customers"]
     out = pd.DataFrame(rows, columns=columns).astype(
         {
