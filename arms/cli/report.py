@@ -208,8 +208,9 @@ def register(subparsers: Any) -> None:
         dest="first_year",
         type=int,
         metavar="YEAR",
-        help="first year of the periods and charts on every page (default: each page "
-        "starts at the first five-year period with a delivery)",
+        help="leave out deliveries before YEAR on every page (02, 04-06): the charts start "
+        "there and the periods with the first whole five-year period from YEAR (default: "
+        "the first period with a delivery)",
     )
     p.add_argument(
         "--title",
