@@ -123,7 +123,7 @@ def text_of(nb: nbformat.NotebookNode) -> str:
 
 
 def test_there_are_notebooks():
-    assert [p.stem[:2] for p in NOTEBOOKS] == ["00", "01", "02", "03", "04", "05"]
+    assert [p.stem[:2] for p in NOTEBOOKS] == ["00", "01", "02", "03", "04", "05", "06"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -392,3 +392,57 @@ def test_armenia_never_overtaken_wording():
     text = markdown_of(nb)
     assert "The largest supplier (and its share of the TIV) was Russia in " in text
     assert "overtook" not in text
+
+
+# --- the supplier profile (arms report --supplier) and FIRST_YEAR (--from) ------------------
+
+
+def test_supplier_profile_of_a_supplier_file():
+    # the bundled folder has a file of Israel's own exports: the page uses it
+    exports = discovery.supplier_file("Israel")
+    deliveries = arms.load(exports, kind="deliveries")
+    start, end = arms.analysis.latest_window(deliveries)
+    expected = arms.analysis.partner_shares(deliveries, supplier="Israel", start=start, end=end)
+    facts = key_facts(execute(_notebook("06-supplier-profile"), {"SUPPLIER": "Israel"}))
+    assert facts["supplier"] == "Israel" and facts["file"] == exports.name
+    assert facts["window"] == arms.analysis.period_label(start, end)
+    assert facts["first_customer"] == expected["party"].iloc[0]
+    assert facts["customers_in_window"] == int((expected["tiv"] > 0).sum()) > 10
+    assert abs(facts["total_tiv"] - expected.attrs["total_tiv"]) < 0.01
+    leaders = arms.analysis.leading_customer(deliveries, "Israel")
+    assert facts["leaders"] == dict(zip(leaders["period"], leaders["recipient"], strict=True))
+
+
+def test_supplier_profile_of_an_excerpt_says_whom_it_covers():
+    # the bundled deliveries excerpt holds Russia's deliveries to two recipients only
+    text = text_of(execute(_notebook("06-supplier-profile"), {"SUPPLIER": "Russia"}))
+    assert "deliveries to 2 recipient(s) in all (Armenia and Azerbaijan)" in text
+    assert "not all of Russia's exports" in text
+
+
+def test_supplier_profile_not_applicable():
+    message = _not_applicable(
+        _notebook("06-supplier-profile"), {"DATA": str(FROM_CHINA), "SUPPLIER": "Israel"}
+    )
+    assert message.startswith("this page needs deliveries from Israel")
+
+
+def test_supplier_profile_of_a_recipient_scoped_file(shared_sipri):
+    path = shared_sipri / "deliveries-newportal-ukraine-senapol-1.csv"
+    if not path.exists():
+        pytest.skip(f"{path} is absent")
+    message = _not_applicable(
+        _notebook("06-supplier-profile"), {"DATA": str(path), "SUPPLIER": "United States"}
+    )
+    assert (
+        "exports to every recipient" in message and "only holds deliveries to Ukraine" in message
+    )
+
+
+def test_first_year_starts_periods_and_charts():
+    nb = execute(_notebook("05-recipient-profile"), {"FIRST_YEAR": 2011})
+    facts = key_facts(nb)
+    starts = [arms.analysis.parse_period(p)[1] for p in facts["leaders"]]
+    assert starts and min(starts) == 2011  # 2011-15 is the first whole period from 2011
+    default = key_facts(execute(_notebook("05-recipient-profile")))
+    assert min(arms.analysis.parse_period(p)[1] for p in default["leaders"]) < 2011

@@ -3,7 +3,8 @@
 One job per module: :mod:`~arms.analysis.select` (frame kinds, parties, ``require``),
 :mod:`~arms.analysis.periods`, :mod:`~arms.analysis.shares`, :mod:`~arms.analysis.series`,
 :mod:`~arms.analysis.flows`, :mod:`~arms.analysis.network`,
-:mod:`~arms.analysis.partners`, :mod:`~arms.analysis.customers`, :mod:`~arms.analysis.deals`,
+:mod:`~arms.analysis.partners`, :mod:`~arms.analysis.customers`,
+:mod:`~arms.analysis.suppliers`, :mod:`~arms.analysis.deals`,
 :mod:`~arms.analysis.search`, :mod:`~arms.analysis.quality` (``reconcile``),
 :mod:`~arms.analysis.releases` (``release_diff``) and :mod:`~arms.analysis.events`.
 """
@@ -20,6 +21,7 @@ from arms.analysis.network import network_edges, network_nodes
 from arms.analysis.partners import partner_shares
 from arms.analysis.periods import (
     five_year_periods,
+    from_year,
     last_complete_year,
     latest_window,
     overtake,
@@ -48,6 +50,7 @@ from arms.analysis.select import (
     as_deliveries,
     check_kind,
     party_rows,
+    recipient_scope,
     require,
     suggest_names,
     supplier_scope,
@@ -60,6 +63,7 @@ from arms.analysis.shares import (
     period_table,
     supplier_shares,
 )
+from arms.analysis.suppliers import leading_customer
 
 __all__ = [
     "CONVENTIONS",
@@ -84,10 +88,12 @@ __all__ = [
     "events_frame",
     "find_deals",
     "five_year_periods",
+    "from_year",
     "last_complete_year",
     "latest_window",
     "flows",
     "fold_text",
+    "leading_customer",
     "leading_supplier",
     "missing_flags",
     "network_edges",
@@ -101,6 +107,7 @@ __all__ = [
     "period_label",
     "period_table",
     "reconcile",
+    "recipient_scope",
     "release_diff",
     "require",
     "revisions",

@@ -75,30 +75,37 @@ def flows(frame: pd.DataFrame, *, recipient: Names = None, start: int, end: int)
 def category_matrix(
     frame: pd.DataFrame,
     *,
-    recipient: Names,
+    recipient: Names = None,
     start: int,
     end: int,
     by: str = "family",
+    supplier: Names = None,
+    across: str = "supplier",
 ) -> pd.DataFrame:
-    """Return delivered TIV per weapon group and supplier over a window.
+    """Return delivered TIV per weapon group and supplier (or recipient) over a window.
 
     Parameters
     ----------
     frame : pandas.DataFrame
         Deliveries (split a register first: ``arms.split_deals``).
-    recipient : str or list of str
+    recipient : str or list of str, optional
         The importing party.
     start, end : int
         The window, inclusive.
     by : {"family", "category"}, default "family"
         SIPRI's armament category, or the package's finer weapon family (the frame's
         columns, added by ``arms.load`` or ``arms.categorize``).
+    supplier : str or list of str, optional
+        The exporting party (a supplier profile: ``supplier="Russia", across="recipient"``).
+    across : {"supplier", "recipient"}, default "supplier"
+        The second grouping.
 
     Returns
     -------
     pandas.DataFrame
-        Long: ``<by>``, ``supplier``, ``tiv``, ``tiv_estimated``; sorted by group, then
-        largest supplier first.
+        Long: ``<by>``, ``<across>``, ``tiv``, ``tiv_estimated``; sorted by group, then
+        largest first. ``attrs`` name the single ``recipient`` and ``supplier`` (or
+        ``None``).
 
     Examples
     --------
@@ -118,11 +125,21 @@ def category_matrix(
     """
     if by not in ("family", "category"):
         raise ValueError(f"by must be 'family' or 'category', not {by!r}")
-    d = select_deliveries(frame, func="category_matrix", recipient=recipient, start=start, end=end)
-    g = sum_tiv(d, {by: group_labels(d, by), "supplier": group_labels(d, "supplier")})
+    if across not in ("supplier", "recipient"):
+        raise ValueError(f"across must be 'supplier' or 'recipient', not {across!r}")
+    d = select_deliveries(
+        frame,
+        func="category_matrix",
+        recipient=recipient,
+        supplier=supplier,
+        start=start,
+        end=end,
+    )
+    g = sum_tiv(d, {by: group_labels(d, by), across: group_labels(d, across)})
     one = names_list(recipient) or []
-    out = g.sort_values([by, "tiv", "supplier"], ascending=[True, False, True], ignore_index=True)[
-        [by, "supplier", "tiv", "tiv_estimated"]
+    sup = names_list(supplier) or []
+    out = g.sort_values([by, "tiv", across], ascending=[True, False, True], ignore_index=True)[
+        [by, across, "tiv", "tiv_estimated"]
     ]
     out.attrs = {
         "source": source_of(frame),
@@ -130,5 +147,6 @@ def category_matrix(
         "end": end,
         "method": allocation_method(d),
         "recipient": display_name(frame, "recipient", one[0]) if len(one) == 1 else None,
+        "supplier": display_name(frame, "supplier", sup[0]) if len(sup) == 1 else None,
     }
     return out

@@ -16,6 +16,7 @@ from arms import entities
 __all__ = [
     "PERIOD_ANCHOR",
     "five_year_periods",
+    "from_year",
     "last_complete_year",
     "latest_window",
     "overtake",
@@ -291,6 +292,40 @@ def window(periods: pd.DataFrame, start: int | None = None, end: int | None = No
         int(start) if start is not None else int(last["start"]),
         int(end) if end is not None else int(last["end"]),
     )
+
+
+def from_year(frame: pd.DataFrame, first_year: int | None) -> pd.DataFrame:
+    """Return the deliveries of ``first_year`` and later (``None``: the frame unchanged).
+
+    What ``arms report --from YEAR`` does to every page: deliveries before the year are left
+    out, so SIPRI's five-year periods start with the first whole period from that year on
+    (:func:`five_year_periods` leaves out a part-period) and yearly charts start there.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Deliveries (one row per deal and year, with ``year``).
+    first_year : int or None
+        The first year kept.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows kept, with the frame's ``attrs`` and ``attrs["first_year"]`` set.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"year": [1988, 1995, 2010], "tiv": [1.0, 2.0, 3.0]})
+    >>> from_year(d, 1991)["year"].tolist(), from_year(d, None)["year"].tolist()
+    ([1995, 2010], [1988, 1995, 2010])
+    """
+    if first_year is None:
+        return frame
+    if "year" not in frame.columns:
+        raise ValueError("from_year needs a deliveries frame (one row per deal and year)")
+    kept = frame.loc[frame["year"].ge(int(first_year)).fillna(False).astype(bool)].copy()
+    kept.attrs = {**frame.attrs, "first_year": int(first_year)}
+    return kept
 
 
 def last_complete_year(frame: pd.DataFrame) -> int | None:

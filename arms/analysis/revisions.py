@@ -91,9 +91,9 @@ def revisions(
     2  14 Mar 2022  2019  10.0     0.0        False
     3  14 Mar 2022  2020   4.0     2.0         True
     """
-    named = list(releases.items()) if isinstance(releases, Mapping) else [
-        (None, f) for f in releases
-    ]
+    named = (
+        list(releases.items()) if isinstance(releases, Mapping) else [(None, f) for f in releases]
+    )
     if len(named) < 2:
         raise ValueError("revisions needs two or more releases of one kind of file")
     kinds = {check_kind(f, "deals", "deliveries", "tiv", func="revisions") for _, f in named}

@@ -52,6 +52,7 @@ __all__ = [
     "source_of",
     "suggest_names",
     "sum_tiv",
+    "recipient_scope",
     "supplier_scope",
 ]
 
@@ -406,7 +407,27 @@ def source_of(frame: pd.DataFrame) -> dict:
 
 
 #: ``supplier_scope`` values that mean "every supplier" (compared casefolded).
-_ALL_SUPPLIERS = ("", "all", "all countries", "all suppliers")
+_ALL_SUPPLIERS = ("", "all", "all countries", "all suppliers", "all recipients")
+
+
+def recipient_scope(frame: pd.DataFrame) -> str | None:
+    """Return the recipients a file is limited to, or ``None`` for a file of every recipient.
+
+    The recipient side of the export's query ("from All countries to Ukraine"), as the
+    readers record it in ``attrs["source"]["recipient_scope"]``: a supplier's exports read
+    from such a file are its deliveries to those recipients only.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame()
+    >>> f.attrs["source"] = {"recipient_scope": "Ukraine"}
+    >>> recipient_scope(f)
+    'Ukraine'
+    >>> f.attrs["source"] = [{"recipient_scope": None}]
+    >>> recipient_scope(f) is None
+    True
+    """
+    return _scope(frame, "recipient_scope")
 
 
 def supplier_scope(frame: pd.DataFrame) -> str | None:
@@ -437,6 +458,11 @@ def supplier_scope(frame: pd.DataFrame) -> str | None:
     >>> supplier_scope(f) is None
     True
     """
+    return _scope(frame, "supplier_scope")
+
+
+def _scope(frame: pd.DataFrame, key: str) -> str | None:
+    """Return the parties one side of the queries is limited to (``None``: every one)."""
     sources = frame.attrs.get("source") if hasattr(frame, "attrs") else None
     if isinstance(sources, Mapping):
         sources = [sources]
@@ -444,7 +470,7 @@ def supplier_scope(frame: pd.DataFrame) -> str | None:
     for source in sources or []:
         if not isinstance(source, Mapping):
             continue
-        scope = source.get("supplier_scope")
+        scope = source.get(key)
         text = " ".join(str(scope).split()) if scope is not None else ""
         # TODO(lead): the "All countries" wording is the readers' to normalise to None;
         # drop this comparison once attrs["source"]["supplier_scope"] is canonical.
@@ -498,6 +524,7 @@ def require(
     recipients: list[str] | tuple[str, ...] = (),
     suppliers: list[str] | tuple[str, ...] = (),
     all_suppliers: bool = False,
+    all_recipients: bool = False,
 ) -> None:
     """Check that the data can answer a page's questions; raise ``NotApplicable`` if not.
 
@@ -518,6 +545,9 @@ def require(
     all_suppliers : bool, default False
         The page needs every supplier's exports: a file limited to some suppliers ("from
         China to All countries", see :func:`supplier_scope`) does not do.
+    all_recipients : bool, default False
+        The page needs the suppliers' exports to every recipient: a file limited to some
+        recipients ("from All countries to Ukraine", see :func:`recipient_scope`) does not do.
 
     Raises
     ------
@@ -569,4 +599,10 @@ def require(
         raise NotApplicable(
             f"this page needs a file of every supplier's exports; {the_file} only holds "
             f"deliveries from {scope}"
+        )
+    scope = recipient_scope(frame) if all_recipients else None
+    if scope:
+        raise NotApplicable(
+            f"this page needs a file of {_and(suppliers) or 'the suppliers'}'s exports to "
+            f"every recipient; {the_file} only holds deliveries to {scope}"
         )

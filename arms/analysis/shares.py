@@ -256,6 +256,7 @@ def period_table(
         out = pd.DataFrame({c: pd.Series(dtype=t) for c, t in dtypes.items()})
     method = allocation_method(d)
     one = names_list(recipient) or []
+    sup = names_list(supplier) or []
     out.attrs = {
         "source": source_of(frame),
         "method": method,
@@ -263,6 +264,7 @@ def period_table(
         "supplier_scope": supplier_scope(frame),
         **_notes(frame, method, choice),
         "recipient": display_name(full, "recipient", one[0]) if len(one) == 1 else None,
+        "supplier": display_name(full, "supplier", sup[0]) if len(sup) == 1 else None,
     }
     return out
 

@@ -87,6 +87,7 @@ def _summary(result: ReportResult) -> dict:
             {
                 "notebook": p.notebook.name,
                 "recipient": p.recipient,
+                "supplier": p.supplier,
                 "html": str(p.html or ""),
                 "pdf": str(p.pdf or ""),
                 "ok": p.ok,
@@ -129,6 +130,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         progress=progress,
         pages=args.pages,
+        suppliers=args.supplier,
+        first_year=args.first_year,
     )
     t = result.timings()
 
@@ -174,7 +177,8 @@ def register(subparsers: Any) -> None:
         help="execute the notebooks and build the static HTML report",
         description=(
             "Execute the notebooks (in parallel), render each to standalone HTML, run the "
-            "recipient profile once per recipient, and write index.html with provenance, "
+            "recipient profile once per recipient (and the supplier profile once per "
+            "--supplier), and write index.html with provenance, "
             "citation, contents and key figures, plus figures/ and arms-tables.xlsx."
         ),
     )
@@ -191,6 +195,22 @@ def register(subparsers: Any) -> None:
         metavar="NAME",
         help="run the recipient profile for NAME; repeat for several "
         f"(default: the recipients in the notebooks' {SETTINGS_FILE})",
+    )
+    p.add_argument(
+        "--supplier",
+        action="append",
+        metavar="NAME",
+        help="add a supplier profile page for NAME (whom it armed, by period, its top "
+        "customers, weapon families and deals); repeat for several (default: none)",
+    )
+    p.add_argument(
+        "--from",
+        dest="first_year",
+        type=int,
+        metavar="YEAR",
+        help="leave out deliveries before YEAR on every page (02, 04-06): the charts start "
+        "there and the periods with the first whole five-year period from YEAR (default: "
+        "the first period with a delivery)",
     )
     p.add_argument(
         "--title",

@@ -114,9 +114,9 @@ def palette(names: Iterable[Any], colours: Mapping[str, str] | None = None) -> d
 
     Names in ``colours`` or :data:`SUPPLIER_COLOURS` keep that colour. The others take their
     :func:`colour_for` colour unless an earlier one (in sorted order, so the result does not
-    depend on the order of ``names``) already took it; then the next free colour of
-    :data:`FALLBACK_COLOURS`. Names only repeat a colour when there are more of them than
-    fallback colours.
+    depend on the order of ``names``) already took it, or it looks like a colour already in
+    the chart; then the next free colour of :data:`FALLBACK_COLOURS` that does not. Names
+    only repeat a colour when there are more of them than fallback colours.
 
     Parameters
     ----------
@@ -145,15 +145,23 @@ def palette(names: Iterable[Any], colours: Mapping[str, str] | None = None) -> d
     n_fallback = len(FALLBACK_COLOURS)
     for name in sorted(n for n in names if n not in fixed):
         start = _hashed(name)
-        for step in range(n_fallback):
-            colour = FALLBACK_COLOURS[(start + step) % n_fallback]
-            if colour not in used:
-                break
-        else:  # every fallback colour is taken: repeat the hashed one
-            colour = FALLBACK_COLOURS[start]
+        turn = [FALLBACK_COLOURS[(start + step) % n_fallback] for step in range(n_fallback)]
+        free = [c for c in turn if c not in used]
+        # a free colour that does not look like one already in the chart (India's olive
+        # next to a hashed yellow-olive), else any free one, else the hashed one
+        apart = [c for c in free if all(_distance(c, u) >= _APART for u in used)]
+        colour = (apart or free or [FALLBACK_COLOURS[start]])[0]
         used.add(colour)
         out[name] = colour
     return {n: out[n] for n in names}
+
+
+#: Two colours closer than this (Euclidean distance in RGB, 0-1 per channel) look alike.
+_APART = 0.25
+
+
+def _distance(a: str, b: str) -> float:
+    return float(np.linalg.norm(np.subtract(to_rgb(a), to_rgb(b))))
 
 
 def ink(colour: Any) -> str:

@@ -9,7 +9,7 @@ from matplotlib.axes import Axes
 
 from arms.plotting.colours import ink
 from arms.plotting.notes import add_source_note, generated_for
-from arms.plotting.parts import default_title, require_columns, with_years
+from arms.plotting.parts import default_title, grouped_by, require_columns, with_years
 from arms.plotting.style import house_style
 from arms.text import TIV_LABEL
 
@@ -26,6 +26,7 @@ def plot_category_matrix(
     title: str | None = None,
     generated: object = None,
     cmap: str = "cividis",
+    across: str = "supplier",
 ) -> Axes:
     """Draw a weapon family (or category) by supplier heatmap of TIV; return the axes.
 
@@ -46,6 +47,10 @@ def plot_category_matrix(
         Data generated date for the source note (default: from ``matrix.attrs``).
     cmap : str, default "cividis"
         A colour-blind-safe sequential colour map.
+    across : str, default "supplier"
+        The column variable: ``"recipient"`` for a supplier's customers (from
+        ``category_matrix(frame, supplier=..., across="recipient")``); the default title
+        then names the frame's supplier.
 
     Returns
     -------
@@ -63,7 +68,11 @@ def plot_category_matrix(
     ['29', '300', '500']
     >>> matplotlib.pyplot.close(ax.figure)
     """
-    require_columns(matrix, [by, "supplier", "tiv"], "matrix")
+    require_columns(matrix, [by, across, "tiv"], "matrix")
+    template, role = f"Imports of {{}} by {by} and supplier", "recipient"
+    if across != "supplier":
+        template, role = f"Exports of {{}} by {by} and {across}", "supplier"
+    matrix = grouped_by(matrix, across)
     table = _table(matrix, by)
     values = table.to_numpy(dtype=float)
     with house_style():
@@ -97,14 +106,14 @@ def plot_category_matrix(
         ax.tick_params(length=0)
         for spine in ax.spines.values():
             spine.set_visible(False)
-        ax.set_xlabel("Supplier")
+        ax.set_xlabel(across.replace("_", " ").capitalize())
         ax.set_ylabel(_ROW_LABELS.get(by, by.replace("_", " ").capitalize()))
         bar = ax.figure.colorbar(image, ax=ax, shrink=0.85, pad=0.02)
         bar.set_label(TIV_LABEL)
         bar.outline.set_visible(False)
         ax.set_title(
             with_years(
-                title or default_title(matrix, f"Imports of {{}} by {by} and supplier"), matrix
+                title or default_title(matrix, template, role=role), matrix
             )
         )
         add_source_note(ax, generated_for(matrix, generated))

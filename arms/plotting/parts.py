@@ -39,6 +39,7 @@ __all__ = [
     "single_value",
     "stacked",
     "supplier_order",
+    "grouped_by",
     "tiv_text",
     "year_axis",
     "year_position",
@@ -350,7 +351,7 @@ def _value_labels(ax: Axes, xs: np.ndarray, values: np.ndarray) -> None:
 
 
 def year_axis(ax: Axes, years: Sequence[int], pad: tuple[float, float] = (0.6, 0.6)) -> None:
-    """Tick a year axis (every 1, 2 or 5 years by span; a minor tick every year).
+    """Tick a year axis (every 1, 2, 5 or 10 years by span; a minor tick every year).
 
     Parameters
     ----------
@@ -362,7 +363,8 @@ def year_axis(ax: Axes, years: Sequence[int], pad: tuple[float, float] = (0.6, 0
     if not len(years):
         return
     lo, hi = int(min(years)), int(max(years))
-    step = 1 if hi - lo <= 16 else 2 if hi - lo <= 32 else 5
+    span = hi - lo
+    step = 1 if span <= 12 else 2 if span <= 22 else 5 if span <= 60 else 10
     first = lo if step == 1 else lo + (-lo) % step
     ax.set_xticks(list(range(first, hi + 1, step)))
     ax.set_xlim(lo - pad[0], hi + pad[1])
@@ -448,6 +450,31 @@ def year_position(when: Any) -> float:
     return ts.year - 0.5 + (ts.day_of_year - 1) / days
 
 
+def grouped_by(frame: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Return ``frame`` with its ``by`` column as ``supplier``, the column the charts stack.
+
+    A chart of a supplier's customers (``by="recipient"``) or of weapon families is drawn by
+    the same code as one of a recipient's suppliers. The frame's one ``supplier`` (if any)
+    moves to ``attrs["supplier"]`` so that default titles can still name it.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"supplier": "Russia", "recipient": ["India", "China"], "tiv": [1, 2]})
+    >>> g = grouped_by(f, "recipient")
+    >>> g["supplier"].tolist(), g.attrs["supplier"]
+    (['India', 'China'], 'Russia')
+    """
+    if by == "supplier":
+        return frame
+    if by not in frame.columns:
+        raise ValueError(f"the frame has no {by!r} column to group by")
+    attrs = dict(frame.attrs)
+    attrs.setdefault("supplier", single_value(frame, "supplier"))
+    out = frame.drop(columns=["supplier"], errors="ignore").rename(columns={by: "supplier"})
+    out.attrs = attrs
+    return out
+
+
 def single_value(frame: pd.DataFrame, column: str) -> str | None:
     """Return the one value of ``column`` when the frame holds exactly one, else None.
 
@@ -467,23 +494,25 @@ def single_value(frame: pd.DataFrame, column: str) -> str | None:
     return None
 
 
-def default_title(frame: pd.DataFrame, template: str) -> str:
-    """Return ``template`` filled with the frame's single recipient, or ``""``.
+def default_title(frame: pd.DataFrame, template: str, *, role: str = "recipient") -> str:
+    """Return ``template`` filled with the frame's single recipient (or supplier), or ``""``.
 
     The recipient is the frame's one ``recipient`` value, else its ``attrs["recipient"]``
-    (which :func:`arms.analysis.period_table` sets).
+    (which :func:`arms.analysis.period_table` sets); likewise for ``role="supplier"``.
 
     Parameters
     ----------
     frame : pandas.DataFrame
     template : str
         With one ``{}``.
+    role : {"recipient", "supplier"}, default "recipient"
+        Whose name fills the template.
 
     Returns
     -------
     str
     """
-    names = single_value(frame, "recipient") or frame.attrs.get("recipient")
+    names = single_value(frame, role) or frame.attrs.get(role)
     return template.format(names) if names else ""
 
 

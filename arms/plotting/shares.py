@@ -13,6 +13,7 @@ from arms.plotting.colours import ink, palette
 from arms.plotting.notes import add_source_note, generated_for
 from arms.plotting.parts import (
     default_title,
+    grouped_by,
     legend,
     lump,
     new_axes,
@@ -40,6 +41,7 @@ def plot_period_shares(
     title: str | None = None,
     generated: object = None,
     top: int | None = 6,
+    by: str = "supplier",
 ) -> Axes:
     r"""Draw supplier shares per period as 100% stacked bars; return the axes.
 
@@ -65,6 +67,10 @@ def plot_period_shares(
     top : int or None, default 6
         Keep the ``top`` suppliers (plus every period's leader) and lump the rest into
         "Other".
+    by : str, default "supplier"
+        The column the bars are split by: ``"recipient"`` for a supplier's customers (from
+        ``period_table(frame, supplier=..., by="recipient")``), ``"family"``... The default
+        title then names the frame's supplier ("Recipients' shares of Russia's arms exports").
 
     Returns
     -------
@@ -83,7 +89,15 @@ def plot_period_shares(
     ['Israel\n80%', 'Russia\n67%']
     >>> matplotlib.pyplot.close(ax.figure)
     """
-    require_columns(periods, ["period", "supplier", "tiv"], "periods")
+    require_columns(periods, ["period", by, "tiv"], "periods")
+    what = {"supplier": "Suppliers'", "recipient": "Recipients'"}.get(by, "Weapon groups'")
+    template = (
+        "Suppliers' shares of {}'s arms imports"
+        if by == "supplier"
+        else f"{what} shares of {{}}'s arms exports"
+    )
+    role = "recipient" if by == "supplier" else "supplier"
+    periods = grouped_by(periods, by)
     df, order, totals, leaders, labels = _shares(periods, top)
     pos = pd.Series(np.arange(len(labels), dtype=float), index=labels)
     pal = palette(order, colours)
@@ -118,19 +132,17 @@ def plot_period_shares(
                         ax, pos[period], y, supplier, row["share"], pal[supplier], compact=many
                     )
             bottom.loc[part.index] += part["share"]
+        if many:  # upright leader labels longer than their bar would cover the period labels
+            _keep_inside(ax, [t for t in ax.texts if t.get_gid() == "leader"])
         _total_labels(ax, pos, totals, vertical=many)
         ax.set_xticks(pos.to_numpy(), labels, rotation=90 if many else 0)
         ax.set_xlim(-0.6, len(labels) - 0.4)
         ax.set_ylim(0, 122 if many else 108)
         ax.set_yticks([0, 25, 50, 75, 100])
-        ax.set_ylabel(SHARE_LABEL)
+        ax.set_ylabel(SHARE_LABEL if role == "recipient" else SHARE_LABEL.replace("imp", "exp"))
         ax.set_xlabel("Period (deliveries)")
         legend(ax, handles[::-1], estimated=bool((df["share_estimated"] > 0).any()))
-        ax.set_title(
-            with_years(
-                title or default_title(periods, "Suppliers' shares of {}'s arms imports"), periods
-            )
-        )
+        ax.set_title(with_years(title or default_title(periods, template, role=role), periods))
         add_source_note(ax, generated_for(periods, generated))
     return ax
 
@@ -178,6 +190,25 @@ def _leader_label(
         color=ink(colour),
         bbox={"facecolor": colour, "edgecolor": "none", "pad": 2},
     )
+
+
+def _keep_inside(ax: Axes, texts: list) -> None:
+    """Move each text up or down so that it stays between 0 and 100% (the bar's height)."""
+    if not texts:
+        return
+    ax.set_ylim(0, 122)  # the final limits: the data coordinates below depend on them
+    renderer = ax.figure.canvas.get_renderer()
+    to_data = ax.transData.inverted()
+    for text in texts:
+        box = text.get_window_extent(renderer)
+        (_, low), (_, high) = to_data.transform([(box.x0, box.y0), (box.x1, box.y1)])
+        x, y = text.get_position()
+        if high - low >= 98:
+            continue  # longer than the bar: leave it centred
+        if low < 1:
+            text.set_y(y + (1 - low))
+        elif high > 99:
+            text.set_y(y - (high - 99))
 
 
 def _total_labels(ax: Axes, pos: pd.Series, totals: pd.Series, *, vertical: bool = False):

@@ -13,6 +13,7 @@ from arms.plotting.notes import add_source_note, generated_for
 from arms.plotting.parts import (
     default_title,
     draw_events,
+    grouped_by,
     legend,
     lump,
     new_axes,
@@ -38,6 +39,7 @@ def plot_yearly_by_supplier(
     title: str | None = None,
     generated: object = None,
     top: int | None = 8,
+    by: str = "supplier",
 ) -> Axes:
     """Draw a recipient's yearly imports as bars stacked by supplier; return the axes.
 
@@ -65,6 +67,9 @@ def plot_yearly_by_supplier(
         ``yearly.attrs["source"]["generated"]``.
     top : int or None, default 8
         Keep the ``top`` suppliers by total TIV and lump the rest into "Other".
+    by : str, default "supplier"
+        The column the bars are stacked by: ``"recipient"`` draws a supplier's yearly
+        exports by customer (from ``yearly_series(frame, supplier=..., by="recipient")``).
 
     Returns
     -------
@@ -84,7 +89,11 @@ def plot_yearly_by_supplier(
     ['Russia', 'Israel']
     >>> matplotlib.pyplot.close(ax.figure)
     """
-    require_columns(yearly, ["year", "supplier", "tiv"], "yearly")
+    require_columns(yearly, ["year", by, "tiv"], "yearly")
+    template, role = "Arms imports of {} by supplier", "recipient"
+    if by != "supplier":
+        template, role = f"Arms exports of {{}} by {by}", "supplier"
+    yearly = grouped_by(yearly, by)
     df, order = _by_year_and_supplier(yearly, top)
     years = sorted(df["year"].unique())
     pal = palette(order, colours)
@@ -117,9 +126,7 @@ def plot_yearly_by_supplier(
         ax.set_ylim(0, max(float(bottom.max()) if years else 0, 1) * 1.12)
         draw_events(ax, events)
         legend(ax, handles[::-1], estimated=bool((df["tiv_estimated"] > 0).any()))
-        ax.set_title(
-            with_years(title or default_title(yearly, "Arms imports of {} by supplier"), yearly)
-        )
+        ax.set_title(with_years(title or default_title(yearly, template, role=role), yearly))
         add_source_note(ax, generated_for(yearly, generated))
     return ax
 

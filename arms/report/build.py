@@ -30,7 +30,7 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +38,6 @@ from typing import Any
 
 from arms import entities, paths
 from arms.errors import ArmsError
-from arms.export import to_excel
 from arms.report.citations import write_citations
 from arms.report.collect import slug
 from arms.report.config import (
@@ -51,6 +50,7 @@ from arms.report.config import (
 from arms.report.execute import CellFailure, PageResult, find_notebooks, run_page
 from arms.report.html import notebook_title, write_index
 from arms.report.pdf import INSTALL_CHROMIUM, find_chromium, print_pdf, print_pdfs
+from arms.report.workbook import WORKBOOK_NAME, workbook_tables, write_workbook
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +65,6 @@ __all__ = [
     "workbook_tables",
 ]
 
-#: Name of the workbook written next to the index.
-WORKBOOK_NAME = "arms-tables.xlsx"
 FORMATS = ("html", "pdf")
 
 
@@ -142,11 +140,16 @@ def plan_pages(
     template: str | None,
     *,
     data_dir: Path | None = None,
+    suppliers: Sequence[str] = (),
+    supplier_template: str | None = None,
+    shared: Mapping[str, Any] | None = None,
 ) -> list[PageResult]:
     """Return the pages to run, in contents order: one per notebook, one per recipient.
 
     A notebook whose parameters cell declares ``RECIPIENTS`` (a list) gets ``recipients``
     as well, so that a page about several recipients is about the report's recipients.
+    The supplier template is run once per supplier (``SUPPLIER``); without suppliers it is
+    left out of the report.
 
     Parameters
     ----------
@@ -161,6 +164,13 @@ def plan_pages(
     data_dir : pathlib.Path, optional
         With a ``data`` file: a folder holding only the user's files, passed as ``DATA_DIR``
         so that no page falls back on the bundled extract.
+    suppliers : sequence of str, optional
+        ``SUPPLIER`` values the supplier template notebook is run for.
+    supplier_template : str, optional
+        Stem of the supplier template notebook.
+    shared : mapping, optional
+        Parameters (``FIRST_YEAR``) passed to every notebook whose parameters cell declares
+        them, and to no other.
 
     Returns
     -------
@@ -184,22 +194,30 @@ def plan_pages(
             declared = declared_parameters(nb)
         except Exception:
             heading = notebook.stem  # the run reports why the notebook cannot be read
-        runs: list[str | None] = list(recipients) if notebook.stem == template else [None]
-        for recipient in runs:
+        runs: list[tuple[str, str | None]] = [("", None)]
+        if notebook.stem == template:
+            runs = [("RECIPIENT", r) for r in recipients]
+        elif supplier_template is not None and notebook.stem == supplier_template:
+            runs = [("SUPPLIER", s) for s in suppliers]  # none asked for: no page
+        for role, who in runs:
             name = slug(notebook.stem) or "page"
-            if recipient is not None:
-                name = f"{name}-{slug(recipient) or 'recipient'}"
+            if who is not None:
+                name = f"{name}-{slug(who) or role.lower()}"
             used[name] += 1
             if used[name] > 1:
                 name = f"{name}-{used[name]}"
             parameters = dict(base)
+            parameters.update({k: v for k, v in (shared or {}).items() if k in declared})
             if "RECIPIENTS" in declared and recipients:
                 parameters["RECIPIENTS"] = list(recipients)
             title = heading
-            if recipient is not None:
-                parameters["RECIPIENT"] = recipient
-                title = f"{heading}: {recipient}"
-            pages.append(PageResult(notebook, name, title, recipient, parameters))
+            if who is not None:
+                parameters[role] = who
+                title = f"{heading}: {who}"
+            page = PageResult(notebook, name, title, who if role == "RECIPIENT" else None)
+            page.parameters = parameters
+            page.supplier = who if role == "SUPPLIER" else None
+            pages.append(page)
     return pages
 
 
@@ -222,83 +240,6 @@ def declared_parameters(nb: Any) -> set[str]:
                 names |= {n.strip() for n in head.split(",") if n.strip().isidentifier()}
             return names
     return set()
-
-
-def workbook_tables(pages: Sequence[PageResult]) -> dict[str, Any]:
-    """Return the collected tables by sheet name; names used by several pages get a prefix.
-
-    Only pages that ran through contribute (not failed or not-applicable ones). The prefix is
-    the page's recipient, or its number; when the name already holds the recipient
-    ("Azerbaijan suppliers by period"), the page number is used instead of repeating it.
-
-    Parameters
-    ----------
-    pages : sequence of PageResult
-        Run pages, with the tables :func:`arms.report.collect_table` wrote.
-
-    Returns
-    -------
-    dict of str to pandas.DataFrame or pandas.Series
-    """
-    import pandas as pd
-
-    loaded = []
-    for page in pages:
-        if not page.collected:
-            continue
-        for path in page.tables:
-            try:
-                item = pd.read_pickle(path)  # written by collect_table in this very build
-            except Exception as exc:
-                log.warning("could not read table %s of %s: %s", path.name, page.name, exc)
-                continue
-            loaded.append((page, str(item["name"]), item["table"]))
-    distinct = []  # the same table collected by two pages (a profile and a case-study page)
-    for page, name, table in loaded:
-        if not any(name == n and _same(table, t) for _, n, t in distinct):
-            distinct.append((page, name, table))
-    loaded = distinct
-    counts = Counter(name for _, name, _ in loaded)
-    tables: dict[str, Any] = {}
-    for page, name, table in loaded:
-        if counts[name] > 1:
-            number = page.notebook.stem.split("-", 1)[0]
-            prefix = page.recipient or number
-            if _contains_words(name, prefix):
-                prefix = number
-            if not _contains_words(name, prefix):
-                name = f"{prefix} {name}"
-        while name in tables:
-            name += "'"
-        tables[name] = table
-    return tables
-
-
-_NON_WORD = re.compile(r"[^\w]+")
-
-
-def _same(a: Any, b: Any) -> bool:
-    try:
-        return bool(a.equals(b))
-    except Exception:
-        return False
-
-
-def _contains_words(text: str, words: str) -> bool:
-    """Whether ``words`` occurs in ``text`` as whole words, ignoring case and accents.
-
-    Examples
-    --------
-    >>> _contains_words("Azerbaijan suppliers by period", "azerbaijan")
-    True
-    >>> _contains_words("Armenian suppliers", "Armenia"), _contains_words("02 shares", "05")
-    (False, False)
-    """
-
-    def spaced(value: str) -> str:
-        return " " + entities.name_key(_NON_WORD.sub(" ", value)) + " "
-
-    return spaced(words) in spaced(text)
 
 
 def report_sources(pages: Iterable[PageResult]) -> list[dict]:
@@ -325,6 +266,8 @@ def build_report(
     kernel_name: str | None = None,
     progress: Callable[[PageResult | None, int, int], None] | None = None,
     pages: Sequence[str] | None = None,
+    suppliers: Sequence[str] | None = None,
+    first_year: int | None = None,
 ) -> ReportResult:
     """Execute the notebooks and write the static report; return what was written.
 
@@ -370,6 +313,13 @@ def build_report(
     pages : sequence of str, optional
         Build only these notebooks (see :func:`select_pages`): numbers (``"00"``, ``"05"``),
         stems or name parts (``"recipient-profile"``); by default every notebook.
+    suppliers : sequence of str, optional
+        ``SUPPLIER`` values the supplier template notebook (``supplier_template_notebook``
+        of the settings) is run for; default ``suppliers`` of the settings (none: no
+        supplier page).
+    first_year : int, optional
+        The first year of every page's periods and charts, passed as ``FIRST_YEAR`` to the
+        notebooks that declare it; by default each page starts at its first delivery.
 
     Returns
     -------
@@ -380,7 +330,8 @@ def build_report(
     ArmsError
         Before anything runs: no notebooks, ``data`` missing or a file that cannot feed the
         pages (a TIV table, not a SIPRI export), a recipient the entity crosswalk does not
-        know (with a "did you mean"), a template notebook without recipients, an unknown
+        know (with a "did you mean"), a supplier without a supplier template, a first year
+        that is not a year, a template notebook without recipients, an unknown
         format, or PDF asked for without Chromium installed.
     """
     started = time.perf_counter()
@@ -391,14 +342,18 @@ def build_report(
     data_paths = _check_data(data)
     with tempfile.TemporaryDirectory(prefix="arms-report-") as scratch:
         data_path, data_dir = _data_location(data_paths, Path(scratch))
-        planned = _plan(notebook_paths, found, recipients, template, data_path, data_dir)
+        asked = {"suppliers": suppliers, "first_year": first_year}
+        planned = _plan(notebook_paths, found, recipients, template, data_path, data_dir, **asked)
         out_path = _prepare_out(out)
         jobs = max(1, min(len(planned), jobs or os.cpu_count() or 1))
         result = ReportResult(out_path, out_path / "index.html", planned, jobs=jobs)
         run = (jobs, progress, with_code, timeout, kernel_name)
         _run_pages(planned, out_path, Path(scratch), *run)
-        _write_workbook(result)
-    result.data_files = report_sources(planned)
+        result.data_files = report_sources(planned)
+        book = out_path / WORKBOOK_NAME
+        problem = write_workbook(result.pages, book, result.data_files)
+        result.workbook = book if problem is None and book.is_file() else None
+        result.problems += [problem] if problem else []
     write_citations(result.data_files, out_path)
     index = {
         "title": found.title if title is None else title,
@@ -510,8 +465,11 @@ def _plan(
     template: str | None,
     data: Path | None,
     data_dir: Path | None = None,
+    *,
+    suppliers: Sequence[str] | None = None,
+    first_year: int | None = None,
 ) -> list[PageResult]:
-    """Return the pages, the caller's recipients and template overriding the settings."""
+    """Return the pages; the caller's recipients, suppliers, template override the settings."""
     template = found.template_notebook if template is None else template
     recipients = list(found.recipients if not recipients else recipients)
     check_recipients(recipients)
@@ -522,7 +480,29 @@ def _plan(
             f"the recipient template {template}.ipynb needs recipients: pass them "
             f"(arms report --recipient NAME) or list them in {SETTINGS_FILE}"
         )
-    return plan_pages(notebooks, recipients, data, template, data_dir=data_dir)
+    wanted = list(found.suppliers if not suppliers else suppliers)
+    if wanted and found.supplier_template_notebook is None:
+        raise ArmsError(
+            "--supplier needs a supplier template notebook: set supplier_template_notebook "
+            f"in {SETTINGS_FILE}"
+        )
+    check_recipients(wanted, role="supplier")
+    wanted = list(dict.fromkeys(entities.canonical_name(str(s)) for s in wanted))
+    shared: dict[str, Any] = {}
+    if first_year is not None:
+        if not 1900 <= int(first_year) <= 2100:
+            raise ArmsError(f"--from takes a year such as 1991, not {first_year}")
+        shared["FIRST_YEAR"] = int(first_year)
+    return plan_pages(
+        notebooks,
+        recipients,
+        data,
+        template,
+        data_dir=data_dir,
+        suppliers=wanted,
+        supplier_template=found.supplier_template_notebook,
+        shared=shared,
+    )
 
 
 def _print_pdfs(result: ReportResult, chromium: str, index: dict) -> None:
@@ -629,13 +609,3 @@ def _run_pages(
     finally:
         # On Ctrl-C, notebooks not yet started are dropped; running kernels finish.
         pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _write_workbook(result: ReportResult) -> None:
-    tables = workbook_tables(result.pages)
-    if not tables:
-        return
-    try:
-        result.workbook = to_excel(tables, result.out / WORKBOOK_NAME, readable=True)
-    except Exception as exc:
-        result.problems.append(f"{WORKBOOK_NAME} was not written: {exc}")

@@ -16,6 +16,7 @@ and matplotlib are imported only inside the helpers that need them.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -139,21 +140,30 @@ def collect_figure(fig: Any, name: str) -> None:
         figure = figure.figure
     stem = Path(directory) / (slug(name) or "figure")
     stem.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
     with matplotlib.rc_context(SAVE_STYLE):
-        figure.savefig(stem.with_name(stem.name + ".png"), format="png")
+        # rendered once: the file, and (scaled down) the picture on the page
+        figure.savefig(buffer, format="png", bbox_inches="tight")
         # no timestamp in the SVG: re-running a report does not change it
         figure.savefig(stem.with_name(stem.name + ".svg"), format="svg", metadata={"Date": None})
+    png = buffer.getvalue()
+    stem.with_name(stem.name + ".png").write_bytes(png)
     alt = describe_figure(figure)
     records = os.environ.get(ENV_KEYS)
     if records:  # the index's caption keeps the name as written (the slug loses case)
         title = next((ax.get_title() for ax in figure.axes if ax.get_title()), "")
         record = {"figure": stem.name, "name": str(name), "alt": alt, "title": title}
         _append_record(records, record)
-    _show(figure, alt)
+    _show(figure, alt, png)
 
 
-def _show(figure: Any, alt: str) -> None:
-    """Display ``figure`` once, as PNG with ``alt`` text, and close it (in IPython only)."""
+def _show(figure: Any, alt: str, png: bytes) -> None:
+    """Display ``figure`` once, as ``png`` with ``alt`` text, and close it (in IPython only).
+
+    ``png`` is the file's picture (at ``savefig.dpi`` of :data:`SAVE_STYLE`), scaled to the
+    figure's own dpi, so that the page shows the chart at its usual size without rendering
+    it a third time.
+    """
     try:
         from IPython import get_ipython
         from IPython.display import display
@@ -162,13 +172,18 @@ def _show(figure: Any, alt: str) -> None:
     if get_ipython() is None:
         return
     import base64
-    import io
 
     import matplotlib.pyplot as plt
+    from PIL import Image
 
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", bbox_inches="tight", facecolor="white")
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    scale = float(figure.dpi) / float(SAVE_STYLE["savefig.dpi"])
+    if scale < 1:
+        image = Image.open(io.BytesIO(png))
+        size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+        buffer = io.BytesIO()
+        image.resize(size, Image.Resampling.LANCZOS).save(buffer, format="png", optimize=False)
+        png = buffer.getvalue()
+    data = base64.b64encode(png).decode("ascii")
     display({"image/png": data}, raw=True, metadata={"image/png": {"alt": alt}})
     plt.close(figure)
 

@@ -2,7 +2,7 @@
 
 The title, the recipients and the recipient template notebook are the case study's, not the
 code's: they are rows of ``report.toml`` next to the notebooks (reviewed with them), read by
-:func:`settings`; ``arms report --title/--recipient`` override them.
+:func:`settings`; ``arms report --title/--recipient/--supplier`` override them.
 """
 
 from __future__ import annotations
@@ -45,6 +45,11 @@ class ReportSettings:
         Recipients the template notebook is run for (``recipients``).
     template_notebook : str or None
         Stem of the notebook run once per recipient (``template_notebook``); ``None``: none.
+    suppliers : tuple of str
+        Suppliers the supplier template notebook is run for (``suppliers``); by default none,
+        so no supplier page is built unless asked for (``arms report --supplier``).
+    supplier_template_notebook : str or None
+        Stem of the notebook run once per supplier (``supplier_template_notebook``).
     path : pathlib.Path or None
         The file read; ``None`` when there is none (generic settings).
     """
@@ -53,6 +58,8 @@ class ReportSettings:
     recipients: tuple[str, ...] = ()
     template_notebook: str | None = None
     path: Path | None = None
+    suppliers: tuple[str, ...] = ()
+    supplier_template_notebook: str | None = None
 
 
 def settings(notebook_dir: str | os.PathLike | None = None) -> ReportSettings:
@@ -87,31 +94,49 @@ def settings(notebook_dir: str | os.PathLike | None = None) -> ReportSettings:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ArmsError(f"{path} is not a valid settings file: {exc}") from None
-    unknown = sorted(set(data) - {"title", "recipients", "template_notebook"})
+    unknown = sorted(set(data) - _KEYS)
     if unknown:
         raise ArmsError(f"{path}: unknown setting(s) {', '.join(unknown)}")
     title = data.get("title", GENERIC_TITLE)
     recipients = data.get("recipients", [])
     template = data.get("template_notebook")
+    suppliers = data.get("suppliers", [])
+    supplier_template = data.get("supplier_template_notebook")
     if (
         not isinstance(title, str)
-        or not isinstance(recipients, list)
-        or not all(isinstance(r, str) for r in recipients)
-        or not (template is None or isinstance(template, str))
+        or not all(_strings(v) for v in (recipients, suppliers))
+        or not all(t is None or isinstance(t, str) for t in (template, supplier_template))
     ):
         raise ArmsError(
-            f"{path}: title and template_notebook must be strings, recipients a list of strings"
+            f"{path}: title, template_notebook and supplier_template_notebook must be "
+            "strings, recipients and suppliers each a list of strings"
         )
-    return ReportSettings(title, tuple(recipients), template or None, path)
+    return ReportSettings(
+        title,
+        tuple(recipients),
+        template or None,
+        path,
+        tuple(suppliers),
+        supplier_template or None,
+    )
 
 
-def check_recipients(recipients: Iterable[str]) -> None:
+_KEYS = {"title", "recipients", "template_notebook", "suppliers", "supplier_template_notebook"}
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def check_recipients(recipients: Iterable[str], *, role: str = "recipient") -> None:
     """Check recipient names against the entity crosswalk before any notebook runs.
 
     Parameters
     ----------
     recipients : iterable of str
         Names in any SIPRI spelling (case and accents are ignored).
+    role : str, default "recipient"
+        What the names are, for the message (``"supplier"`` for ``--supplier``).
 
     Raises
     ------
@@ -126,6 +151,10 @@ def check_recipients(recipients: Iterable[str]) -> None:
     Traceback (most recent call last):
     ...
     arms.errors.ArmsError: unknown recipient 'Azerbajan'; did you mean Azerbaijan?
+    >>> check_recipients(["Rusia"], role="supplier")
+    Traceback (most recent call last):
+    ...
+    arms.errors.ArmsError: unknown supplier 'Rusia'; did you mean Russia, Tunisia, Austria?
     """
     unknown = [r for r in recipients if entities.lookup(str(r)) is None]
     if not unknown:
@@ -138,8 +167,8 @@ def check_recipients(recipients: Iterable[str]) -> None:
         hint = f"did you mean {', '.join(close)}?" if close else "not a SIPRI party name"
         parts.append(f"{name!r} ({hint})" if len(unknown) > 1 else f"{name!r}; {hint}")
     if len(unknown) == 1:
-        raise ArmsError(f"unknown recipient {parts[0]}")
-    raise ArmsError(f"unknown recipients: {', '.join(parts)}")
+        raise ArmsError(f"unknown {role} {parts[0]}")
+    raise ArmsError(f"unknown {role}s: {', '.join(parts)}")
 
 
 def check_data_file(path: Path) -> None:

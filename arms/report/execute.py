@@ -152,6 +152,8 @@ class CellFailure:
         The kernel's traceback, as plain text.
     recipient : str or None
         The recipient parameter of a template page.
+    supplier : str or None
+        The supplier parameter of a supplier template page.
     """
 
     notebook: str
@@ -161,9 +163,11 @@ class CellFailure:
     evalue: str
     traceback: str = ""
     recipient: str | None = None
+    supplier: str | None = None
 
     def __str__(self) -> str:
         who = self.notebook + (f" (RECIPIENT={self.recipient!r})" if self.recipient else "")
+        who += f" (SUPPLIER={self.supplier!r})" if self.supplier else ""
         if self.cell_index is None:
             return f"{who} failed: {self.ename}: {self.evalue}"
         source = "\n".join("    " + line for line in self.source.splitlines()) or "    (empty)"
@@ -211,6 +215,8 @@ class PageResult:
     sources : list of dict
         The SIPRI files the page recorded with :func:`collect_source` (also for a failed
         or not-applicable page: what it showed came from them); its footer cites them.
+    supplier : str or None
+        The ``SUPPLIER`` passed to a supplier template page.
     """
 
     notebook: Path
@@ -231,6 +237,7 @@ class PageResult:
     key_figures: list[dict] = field(default_factory=list)
     captions: dict[str, str] = field(default_factory=dict)
     sources: list[dict] = field(default_factory=list)
+    supplier: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -251,8 +258,9 @@ class PageResult:
 
     @property
     def name(self) -> str:
-        """The notebook's file name, with the recipient for template pages."""
-        extra = f" [{self.recipient}]" if self.recipient else ""
+        """The notebook's file name, with the recipient or supplier for template pages."""
+        who = self.recipient or self.supplier
+        extra = f" [{who}]" if who else ""
         return self.notebook.name + extra
 
 
@@ -361,7 +369,13 @@ def _read_notebook(page: PageResult) -> Any:
         return inject_parameters(nbformat.read(page.notebook, as_version=4), page.parameters)
     except Exception as exc:  # unreadable notebook: a failed page, not a crashed build
         page.failure = CellFailure(
-            page.notebook.name, None, "", type(exc).__name__, str(exc), recipient=page.recipient
+            page.notebook.name,
+            None,
+            "",
+            type(exc).__name__,
+            str(exc),
+            recipient=page.recipient,
+            supplier=page.supplier,
         )
         return None
 
@@ -407,7 +421,8 @@ def _execute(
         except Exception as exc:
             if "ready" in marks:  # a timeout or a dead kernel: time to failure is execution
                 marks["last"] = now()
-            page.failure = _failure_from(exc, nb, marks, page.notebook, page.recipient)
+            failure = _failure_from(exc, nb, marks, page.notebook, page.recipient)
+            page.failure = replace(failure, supplier=page.supplier)
             if page.failure.ename == NotApplicable.__name__:
                 page.not_applicable, page.failure = page.failure.evalue, None
             elif page.failure.cell_index is None:
@@ -429,6 +444,7 @@ def _write_html(page: PageResult, nb: Any, out: Path, with_code: bool) -> None:
             with_code=with_code,
             title=page.title,
             recipient=page.recipient,
+            supplier=page.supplier,
             failure=page.failure,
             citation=cite(page.sources),
             not_applicable=page.not_applicable,
@@ -445,6 +461,7 @@ def _write_html(page: PageResult, nb: Any, out: Path, with_code: bool) -> None:
                 type(exc).__name__,
                 f"rendering HTML failed: {exc}",
                 recipient=page.recipient,
+                supplier=page.supplier,
             )
     page.conversion_seconds = time.perf_counter() - convert_start
 

@@ -48,7 +48,8 @@ def tidy_tables(html: str) -> str:
 
     In every ``<table class="dataframe">``: a plain row-number index (0, 1, 2, ...) is
     dropped, headers become words with units (:func:`arms.text.column_label`), and missing
-    values (``<NA>``, ``nan``) show as empty cells and ``-0.0`` as ``0.0``.
+    values (``<NA>``, ``nan``) show as empty cells and ``-0.0`` as ``0.0``. A table of more
+    than :data:`WIDE_TABLE` columns gets the class ``arms-wide`` (printed smaller).
 
     Examples
     --------
@@ -77,11 +78,19 @@ def tidy_tables(html: str) -> str:
                 lambda m: m[1] + escape(column_label(unescape(m[2]))) + m[3], head
             )
             table += sep + rest
-        return _NUMBER_CELL.sub(
+        table = _NUMBER_CELL.sub(
             lambda m: m[1] + ("0.0" if m[2].startswith("-0") else "") + m[3], table
         )
+        first_row = table.split("</tr>", 1)[0]
+        if first_row.count("<th") > WIDE_TABLE:  # printed smaller, so that it fits the page
+            table = table.replace('class="dataframe', 'class="dataframe arms-wide', 1)
+        return table
 
     return _TABLE.sub(one, html)
+
+
+#: Tables with more columns than this are printed in a smaller type (class ``arms-wide``).
+WIDE_TABLE = 8
 
 
 def clean_html(html: str) -> str:
@@ -224,6 +233,7 @@ def render_page(
     failure: Any = None,
     citation: str = CITATION,
     not_applicable: str | None = None,
+    supplier: str | None = None,
 ) -> str:
     """Return a notebook as a standalone HTML page for the report.
 
@@ -249,6 +259,8 @@ def render_page(
         Why the page does not apply to the data (a :class:`NotApplicable` message), shown
         as a notice at the top; the page ends with the cell that raised it, whose error
         output is dropped.
+    supplier : str, optional
+        Shown in the bar of a supplier template page.
 
     Returns
     -------
@@ -282,6 +294,7 @@ def render_page(
         "arms": {
             "title": title,
             "recipient": recipient,
+            "supplier": supplier,
             "failure": None if failure is None else str(failure),
             "not_applicable": not_applicable,
             "citation": citation,
@@ -383,6 +396,7 @@ def _page_rows(result: Any) -> tuple[list[dict], list[dict], list[dict]]:
                 "slug": page.slug,
                 "title": page.title,
                 "recipient": page.recipient,
+                "supplier": page.supplier,
                 "notebook_name": page.notebook.name,
                 "html_href": page_href,
                 "pdf_href": _href(page.pdf, out) if page.pdf else "",

@@ -120,6 +120,7 @@ def test_cli_failing_notebook_json_and_title(tmp_path, capsys):
         "recipient",
         "seconds",
         "status",
+        "supplier",
     ]
     assert sorted(summary["pages"][0]["failure"]) == ["cell_index", "ename", "evalue", "source"]
     assert sorted(summary["timings"]) == ["conversion", "execution", "kernel", "pages", "wall"]
@@ -193,3 +194,25 @@ def test_progress_bar_plain_and_tty():
     out = tty.getvalue()
     assert "\r[#####-----] 1/2" in out and "\r[##########] 2/2" in out
     assert "02-x.ipynb ok 2.5s" in out and out.endswith("\n")
+
+
+@pytest.mark.slow
+def test_cli_supplier_profile_and_from(tmp_path, capsys):
+    out = tmp_path / "out"
+    args = ["report", "--out", str(out), "--pages", "05,06", "--json", "--jobs", "2"]
+    args += ["--recipient", "Armenia", "--supplier", "Israel", "--supplier", "Rusia"]
+    assert main(args) == 1  # a misspelt supplier stops the build before anything runs
+    assert "unknown supplier 'Rusia'" in capsys.readouterr().err
+    args[-1] = "Russia"
+    assert main([*args, "--from", "2011"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    pages = {(p["recipient"], p["supplier"]): p for p in summary["pages"]}
+    assert set(pages) == {("Armenia", None), (None, "Israel"), (None, "Russia")}
+    assert all(p["status"] == "ok" for p in pages.values())
+    israel = (out / "06-supplier-profile-israel.html").read_text(encoding="utf-8")
+    assert "Supplier: Israel" in israel
+    assert "Recipients' shares of Israel's arms exports, 2011-23" in israel
+    # --from 2011: the periods of every page start in 2011 (2011-15 the first)
+    armenia = (out / "05-recipient-profile-armenia.html").read_text(encoding="utf-8")
+    for html in (israel, armenia):
+        assert "2011-15" in html and "2006-10" not in html

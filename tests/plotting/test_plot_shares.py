@@ -6,6 +6,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from plot_checks import NOTE, bars, legend_labels, note_of  # noqa: E402
 
@@ -36,3 +37,23 @@ def test_period_shares_keep_leader_when_lumping(periods):
     ax = P.plot_period_shares(periods, top=1)
     suppliers = {g.split("|")[0] for g in bars(ax)}
     assert suppliers == {"Israel", "Russia", "Other"}  # Russia led 2006-15, so it stays
+
+
+def test_upright_leader_labels_stay_inside_the_bars():
+    # many periods: upright labels; a long leader name on a short bottom segment
+    rows = []
+    for start in range(1951, 2001, 5):
+        label = f"{start}-{str(start + 4)[-2:]}"
+        rows += [(label, start, "long weapon family name", 30.0), (label, start, "b", 25.0)]
+        rows += [(label, start, "c", 25.0), (label, start, "d", 20.0)]
+    periods = pd.DataFrame(rows, columns=["period", "start", "family", "tiv"])
+    ax = P.plot_period_shares(periods, by="family", generated="13 Oct 2024")
+    renderer = ax.figure.canvas.get_renderer()
+    to_data = ax.transData.inverted()
+    leaders = [t for t in ax.texts if t.get_gid() == "leader"]
+    assert len(leaders) == 10
+    for text in leaders:
+        box = text.get_window_extent(renderer)
+        (_, low), (_, high) = to_data.transform([(box.x0, box.y0), (box.x1, box.y1)])
+        assert 0 <= low and high <= 100, (text.get_text(), low, high)
+    assert ax.get_ylabel().startswith("Share of exports")

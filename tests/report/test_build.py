@@ -121,6 +121,11 @@ def test_workbook_has_every_table(built):
     assert top[0] == "Shares" and top[1].startswith("Source: SIPRI Arms Transfers Database")
     imports = pd.read_excel(result.workbook, sheet_name="Armenia Imports", header=2)
     assert imports["recipient"].tolist() == ["Armenia"]
+    # the README sheet lists the files the index cites (these tables carry no attrs of theirs)
+    readme = pd.read_excel(result.workbook, sheet_name="README", header=None)
+    rows = dict(zip(readme[0], readme[1], strict=True))
+    assert rows["Source files"] == "; ".join(s["path"] for s in result.data_files)
+    assert rows["Source files"] == DATA_FILE.name and rows["Data generated"] == "1 Jan 2024"
     assert 'href="arms-tables.xlsx"' in text(result.index)
 
 

@@ -8,6 +8,7 @@ import pytest
 from report_notebooks import write_notebooks
 
 from arms import report
+from arms.report.html import tidy_tables
 from arms.text import CITATION
 
 
@@ -80,3 +81,18 @@ def test_clean_html_drops_style_that_loads_or_runs(css):
 )
 def test_clean_html_keeps_only_embedded_pictures(src):
     assert report.clean_html(f'<img src="{src}" alt="x">') == '<img alt="x">'
+
+
+def test_wide_tables_are_marked_and_print_rules_keep_figures_whole():
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    wide = pd.DataFrame([range(10)], columns=[f"c{i}" for i in range(10)])
+    narrow = pd.DataFrame({"supplier": ["Russia"], "tiv": [190.0]})
+    assert 'class="dataframe arms-wide' in tidy_tables(wide.to_html())
+    assert "arms-wide" not in tidy_tables(narrow.to_html())
+    cell = new_code_cell("x", outputs=[new_output("display_data", {"text/html": wide.to_html()})])
+    page = report.render_page(new_notebook(cells=[cell]), title="T")
+    assert "arms-wide" in page
+    print_css = page.split("@media print", 1)[1]
+    assert "break-inside: avoid" in print_css and "white-space: normal" in print_css
+    assert "table.arms-wide" in print_css
