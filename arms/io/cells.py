@@ -135,10 +135,18 @@ class Cells:
     """
 
     def __init__(
-        self, columns: dict[str, np.ndarray], lines, row_text, *, thousands=False, stripped=False
+        self,
+        columns: dict[str, np.ndarray],
+        lines,
+        row_text,
+        *,
+        thousands=False,
+        stripped=False,
+        decode=None,
     ):
         self.thousands = thousands  # ';' copies: "1.000" may be a thousands separator
         self.stripped = stripped  # the fast path: text cells stripped, empty ones NaN
+        self.decode = decode  # the fast path: decodes a distinct value read as escaped bytes
         self.cols = columns
         self.size = len(lines)
         self.lines = np.asarray(lines, dtype=np.int64)
@@ -151,6 +159,11 @@ class Cells:
         """Return the column's codes and its distinct values, stripped."""
         if name not in self._codes:
             codes, uniques = pd.factorize(self.cols[name])
+            if self.decode is not None:
+                fix = self.decode
+                uniques = [
+                    fix(u) if isinstance(u, str) and not u.isascii() else u for u in uniques
+                ]
             values = [u.strip() if isinstance(u, str) else "" for u in uniques]
             if len(codes) and codes.min() < 0:  # a missing cell (slow path only) reads as ""
                 codes = np.where(codes < 0, len(values), codes)

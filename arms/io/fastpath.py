@@ -18,7 +18,7 @@ import pandas as pd
 from arms.io.cells import DECIMALS, INT_DIGITS, WHOLE_DIGITS
 from arms.io.sources import Source
 
-__all__ = ["NotClean", "fast_chunks"]
+__all__ = ["NotClean", "fast_chunks", "unescape"]
 
 
 class NotClean(Exception):
@@ -135,12 +135,16 @@ def _markers(arr: np.ndarray, names, starts: np.ndarray, ends: np.ndarray) -> di
     return out
 
 
-def _padded_cells(arr: np.ndarray, names, starts: np.ndarray, ends: np.ndarray) -> dict:
-    """Return, for each :data:`_DISTINCT` column, the rows whose cell needs stripping.
+def _padded_cells(
+    arr: np.ndarray, names, starts: np.ndarray, ends: np.ndarray, *, escaped: bool = False
+) -> dict:
+    """Return, for each :data:`_DISTINCT` column, the rows whose cell needs more than reading.
 
     That is a cell beginning or ending with a space, or with a byte of a non-ASCII character
-    (which may be a Unicode space).
+    (which may be a Unicode space); with ``escaped`` (cp1252 bytes parsed as UTF-8), also
+    every cell holding a non-ASCII byte, which is decoded again.
     """
+    wide = np.flatnonzero(arr >= 0x80) if escaped else None
     padded = {}
     for name in _DISTINCT:
         if name not in names:
@@ -150,6 +154,10 @@ def _padded_cells(arr: np.ndarray, names, starts: np.ndarray, ends: np.ndarray) 
         full = end > first
         first = np.minimum(first, len(arr) - 1)  # an empty last cell starts at the very end
         rows = np.flatnonzero(full & (_STRIPPABLE[arr[first]] | _STRIPPABLE[arr[end - 1]]))
+        if wide is not None and len(wide):
+            row = np.searchsorted(first, wide, side="right") - 1
+            inside = (row >= 0) & (wide < end[np.maximum(row, 0)])
+            rows = np.union1d(rows, row[inside])
         if len(rows):
             padded[name] = rows
     return padded
@@ -231,7 +239,7 @@ def fast_chunks(src: Source):
     head = header.encode("utf-8")
     blocks = _blocks(text, src.data_offset, end, delim)
     # the first block is prepared now, so that a file irregular there is declined at once
-    first = _prepare(text, *blocks[0], base, head, info)
+    first = _prepare(src, *blocks[0], base, head)
     if first is None:
         return None
 
@@ -239,7 +247,7 @@ def fast_chunks(src: Source):
         block, done_lines = first, 0
         for k in range(len(blocks)):
             if k:
-                block = _prepare(text, *blocks[k], base + done_lines, head, info)
+                block = _prepare(src, *blocks[k], base + done_lines, head)
                 if block is None:
                     raise NotClean
             yield _parse(block, names, delim, src)
@@ -278,14 +286,19 @@ class _Block:
     physical_lines: int
     markers: dict
     padded: dict
+    escaped: bool  # cp1252 bytes parsed as UTF-8 with surrogateescape
 
 
-def _prepare(text: str, start: int, stop: int, first_line: int, head: bytes, info):
+def _prepare(src: Source, start: int, stop: int, first_line: int, head: bytes):
     """Check one block of the data part and return it ready for the C parser, or ``None``."""
+    info = src.info
     names, delim = info.fields, info.delimiter
     # UTF-8 bytes are what the C parser reads natively (a StringIO of a large text costs four
-    # bytes a character and another conversion); the checks below are numpy work on them
-    data = text[start:stop].encode("utf-8")
+    # bytes a character and another conversion); the checks below are numpy work on them. A
+    # file of one byte a character gives its own bytes: cp1252 letters then reach the parser
+    # as escaped bytes (no UTF-8 sequence is in such a file), decoded again cell by cell.
+    escaped = src.raw is not None and info.encoding == "cp1252"
+    data = src.raw[start:stop] if src.raw is not None else src.text[start:stop].encode()
     # another download's header among the data: the careful path splits the parts
     # (a footer or preamble line has fewer delimiters, which the field counts catch)
     if data.startswith(head) or (b"\n" + head) in data:
@@ -302,9 +315,9 @@ def _prepare(text: str, start: int, stop: int, first_line: int, head: bytes, inf
     bounds = _field_bounds(data, len(names), records, delim)
     if bounds is None or not _numbers_are_sipri(*bounds[:1], names, *bounds[1:]):
         return None  # a line with more or fewer fields than the header, or not a number
-    padded = _padded_cells(bounds[0], names, *bounds[1:])
+    padded = _padded_cells(bounds[0], names, *bounds[1:], escaped=escaped)
     markers = _markers(bounds[0], names, *bounds[1:]) if info.variant == "V1" else {}
-    return _Block(data, all_lines, lines, markers, padded)
+    return _Block(data, all_lines, lines, markers, padded, escaped)
 
 
 def _parse(block: _Block, names, delim: str, src: Source):
@@ -325,6 +338,7 @@ def _parse(block: _Block, names, delim: str, src: Source):
             quoting=csv.QUOTE_NONE,
             skip_blank_lines=False,
             engine="c",
+            encoding_errors="surrogateescape" if block.escaped else "strict",
         )
     except (pd.errors.ParserError, ValueError, TypeError):
         # too many fields on a line, or a cell that is not a number
@@ -335,8 +349,22 @@ def _parse(block: _Block, names, delim: str, src: Source):
         name: block.markers[name] if name in block.markers else frame[name].to_numpy()
         for name in names
     }
-    for name, rows in block.padded.items():  # strip the few cells that need it
+    fix = unescape if block.escaped else str
+    for name, rows in block.padded.items():  # strip (and decode) the few cells that need it
         col = cols[name] = cols[name].copy()
-        col[rows] = [col[i].strip() or np.nan for i in rows.tolist()]
+        col[rows] = [fix(col[i]).strip() or np.nan for i in rows.tolist()]
     lines = block.lines
-    return cols, lines, lambda i: src.lines[lines[i] - 1], True
+    return cols, lines, lambda i: src.lines[lines[i] - 1], True, block.escaped
+
+
+def unescape(text: str) -> str:
+    r"""Return a cell of cp1252 bytes read as UTF-8 with ``surrogateescape``, decoded right.
+
+    Examples
+    --------
+    >>> unescape(b"Santa F\xe9".decode("utf-8", "surrogateescape"))
+    'Santa Fé'
+    """
+    if text.isascii():
+        return text
+    return text.encode("utf-8", "surrogateescape").decode("cp1252", "replace")

@@ -51,6 +51,9 @@ class Source:
     parts: list = field(default_factory=list)
     #: a workbook's sheets read, each with its first line among the rendered lines
     sheets: list = field(default_factory=list)
+    #: the text's bytes where each character is one byte (ASCII, or cp1252 without UTF-8):
+    #: offsets into ``text`` are offsets into ``raw``; ``None`` otherwise
+    raw: bytes | None = field(default=None, repr=False)
 
     @property
     def lines(self) -> list[str]:
@@ -121,7 +124,11 @@ def _load_source(p: Path) -> Source:
     text, encoding = _decode(data)
     if text.lstrip()[:1] in ("[", "{"):
         return _load_json(p, text, encoding, sha)
-    return _load_text(p, text, encoding, sha, crlf=crlf)
+    source = _load_text(p, text, encoding, sha, crlf=crlf)
+    body = data[3:] if encoding == "utf-8-sig" else data
+    if encoding in ("cp1252", "utf-8") and len(body) == len(text):
+        source.raw = body  # one byte a character: the fast path parses these bytes directly
+    return source
 
 
 def _normalise_breaks(data: bytes) -> tuple[bytes, bool]:

@@ -111,11 +111,7 @@ def plot_category_matrix(
         bar = ax.figure.colorbar(image, ax=ax, shrink=0.85, pad=0.02)
         bar.set_label(TIV_LABEL)
         bar.outline.set_visible(False)
-        ax.set_title(
-            with_years(
-                title or default_title(matrix, template, role=role), matrix
-            )
-        )
+        ax.set_title(with_years(title or default_title(matrix, template, role=role), matrix))
         add_source_note(ax, generated_for(matrix, generated))
     return ax
 
