@@ -152,9 +152,17 @@ class FormatInfo:
     columns: tuple[str, ...]
     metadata: dict = field(default_factory=dict)
     quirks: tuple[str, ...] = ()
-    sha256: str = ""
+    #: the SHA-256 as text, or a Future of it (a large file's digest is computed on another
+    #: core while the file is parsed: hashlib releases the GIL); read it as ``sha256``
+    digest: object = field(default="", repr=False, compare=False)
     fields: tuple[str, ...] = ()
     renamed: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def sha256(self) -> str:
+        """The SHA-256 of the file's bytes, as hex."""
+        digest = self.digest
+        return digest.result() if hasattr(digest, "result") else digest
 
     @property
     def derivative(self) -> bool:

@@ -14,7 +14,9 @@ import io
 import json
 import os
 import re
+import threading
 import zipfile
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -114,7 +116,7 @@ def _load_source(p: Path) -> Source:
         data = p.read_bytes()
     except IsADirectoryError:
         raise SipriFormatError("is a directory, not a SIPRI export file", path=str(p)) from None
-    sha = hashlib.sha256(data).hexdigest()
+    sha = _sha256(data)
     _reject_non_text(data, str(p))
     if data[:4] == b"PK\x03\x04":
         return _load_xlsx(p, data, sha)
@@ -154,6 +156,27 @@ def _normalise_breaks(data: bytes) -> tuple[bytes, bool]:
 
 _HTML_STARTS = (b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body", b"<!-- saved from",
                 b"<meta", b"<title")  # fmt: skip
+
+
+#: Files at least this large have their digest computed on a second thread.
+_DIGEST_IN_BACKGROUND = 1_000_000
+
+
+def _sha256(data: bytes):
+    """Return the SHA-256 of ``data`` as hex, or for a large file a Future of it.
+
+    hashlib releases the GIL on large buffers, so the digest of a register costs no time
+    while its text is decoded and parsed on the other core.
+    """
+    if len(data) < _DIGEST_IN_BACKGROUND:
+        return hashlib.sha256(data).hexdigest()
+    future: Future = Future()
+
+    def work() -> None:
+        future.set_result(hashlib.sha256(data).hexdigest())
+
+    threading.Thread(target=work, name="arms-sha256", daemon=True).start()
+    return future
 
 
 def _reject_non_text(data: bytes, path: str) -> None:
@@ -330,7 +353,7 @@ def _load_text(p: Path, text: str, encoding: str, sha: str, *, crlf=None) -> Sou
         columns=columns,
         metadata=metadata,
         quirks=tuple(quirks),
-        sha256=sha,
+        digest=sha,
         fields=fields,
         renamed=renamed,
     )
@@ -385,7 +408,7 @@ def _load_json(p: Path, text: str, encoding: str, sha: str) -> Source:
         columns=tuple(sorted({k for rec in data[:50] for k in rec})),
         metadata={},
         quirks=(),
-        sha256=sha,
+        digest=sha,
     )
     return Source(info=info, records=data)
 
