@@ -122,7 +122,8 @@ def _drop_overlapping(ax: Axes, rows: list[list[Any]]) -> None:
         return
     figure = ax.figure
     try:
-        figure.canvas.draw()  # lay the figure out: the counts' extents are final
+        # lay the figure out without painting pixels: the counts' extents are then final
+        figure.draw_without_rendering()
         renderer = figure.canvas.get_renderer()
     except Exception:  # a backend without a renderer: the year thinning stays
         return
