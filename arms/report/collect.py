@@ -142,10 +142,26 @@ def collect_figure(fig: Any, name: str) -> None:
     stem.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     with matplotlib.rc_context(SAVE_STYLE):
-        # rendered once: the file, and (scaled down) the picture on the page
-        figure.savefig(buffer, format="png", bbox_inches="tight")
-        # no timestamp in the SVG: re-running a report does not change it
-        figure.savefig(stem.with_name(stem.name + ".svg"), format="svg", metadata={"Date": None})
+        # laid out once: the PNG (also shown, scaled down, on the page) and the SVG are then
+        # drawn with the layout engine paused, in the same tight box (two drawings, not four)
+        box = _settled_box(figure)
+        engine = figure.get_layout_engine()
+        with matplotlib.rc_context(
+            {"figure.autolayout": False, "figure.constrained_layout.use": False}
+        ):
+            figure.set_layout_engine(None)  # (None, not "none": savefig then draws once)
+        try:
+            figure.savefig(buffer, format="png", bbox_inches=box)
+            # no timestamp in the SVG: re-running a report does not change it
+            figure.savefig(
+                stem.with_name(stem.name + ".svg"),
+                format="svg",
+                metadata={"Date": None},
+                bbox_inches=box,
+            )
+        finally:
+            if engine is not None:
+                figure.set_layout_engine(engine)
     png = buffer.getvalue()
     stem.with_name(stem.name + ".png").write_bytes(png)
     alt = describe_figure(figure)
@@ -155,6 +171,15 @@ def collect_figure(fig: Any, name: str) -> None:
         record = {"figure": stem.name, "name": str(name), "alt": alt, "title": title}
         _append_record(records, record)
     _show(figure, alt, png)
+
+
+def _settled_box(figure: Any) -> Any:
+    """Lay ``figure`` out without painting it; return its tight box (in inches), padded."""
+    import matplotlib
+
+    figure.draw_without_rendering()
+    box = figure.get_tightbbox(figure.canvas.get_renderer())
+    return box.padded(matplotlib.rcParams["savefig.pad_inches"])
 
 
 def _show(figure: Any, alt: str, png: bytes) -> None:
