@@ -87,6 +87,10 @@ def describe_figure(fig: Any) -> str:
     """
     parts: list[str] = []
     for ax in getattr(fig, "axes", []):
+        if ax.get_label() == "<colorbar>":  # matplotlib's name for a colour bar's axes
+            scale = ax.get_ylabel() or ax.get_xlabel()
+            parts.append(f"Colour scale: {scale}." if scale else "")
+            continue
         title = ax.get_title() or ""
         bits = [f"Chart: {title}."] if title else []
         if ax.get_xlabel():

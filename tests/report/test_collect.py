@@ -77,3 +77,14 @@ def test_collect_is_cheap_to_import():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_alt_text_names_a_colour_bar_as_the_scale_not_a_second_axis():
+    fig, ax = plt.subplots()
+    image = ax.imshow([[1.0, 2.0], [3.0, 4.0]])
+    ax.set_ylabel("Weapon family")
+    fig.colorbar(image, ax=ax).set_label("TIV (millions)")
+    alt = collect.describe_figure(fig)
+    plt.close(fig)
+    assert alt.count("Vertical axis") == 1
+    assert "Colour scale: TIV (millions)." in alt
