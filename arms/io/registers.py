@@ -10,8 +10,6 @@ V8's ``"2009 - 2011"`` ranges become the years they cover with the uncertainty f
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import re
 import warnings
 
@@ -85,29 +83,6 @@ def read_register(src: Source, *, errors: str, want: str) -> pd.DataFrame:
     info = src.info
     if info.kind == "tiv":
         raise wrong_reader(src, "read_trade_register" if want == "deals" else "read_deliveries")
-    with gc_paused():
-        return _read_register(src, errors=errors)
-
-
-@contextlib.contextmanager
-def gc_paused():
-    """Pause Python's cycle collector while a file is read.
-
-    Reading creates hundreds of thousands of short-lived objects and no reference cycles; the
-    collector's passes over them find nothing and cost about a seventh of a register's read.
-    The collector's state is restored afterwards, whatever happens.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _read_register(src: Source, *, errors: str) -> pd.DataFrame:
-    info = src.info
     rejects = Rejects(errors, info.path)
     warn_list: list = []
     if info.variant == "V9":

@@ -136,15 +136,14 @@ def _load_source(p: Path) -> Source:
 def _normalise_breaks(data: bytes) -> tuple[bytes, bool]:
     """Return ``data`` with CRLF and CR line breaks as LF, and whether it was a CRLF file.
 
-    A 2025 split record carries the only CRLF of the file: that is not a CRLF file. numpy
-    does it in a few passes in C (``bytes.replace`` costs more on a 3.5 MB register).
+    numpy does it in a few passes in C (``bytes.replace`` costs more on a 3.5 MB register).
     """
     if b"\r" not in data:
         return data, False
     arr = np.frombuffer(data, dtype=np.uint8)
     cr = np.flatnonzero(arr == 13)
     pair = cr[(cr + 1 < len(arr)) & (arr[np.minimum(cr + 1, len(arr) - 1)] == 10)]
-    crlf = len(pair) > np.count_nonzero(arr == 10) // 2
+    crlf = _is_crlf_file(len(pair), np.count_nonzero(arr == 10))
     out = np.delete(arr, pair)  # a new array: the CRs of CRLF pairs gone
     out[out == 13] = 10  # a lone CR ends a line too
     return out.tobytes(), crlf
@@ -293,6 +292,11 @@ def _has_cp1252_extras(data: bytes) -> bool:
     return bool(((arr - 0x80) < 0x20).any())  # uint8 arithmetic wraps below 0x80
 
 
+def _is_crlf_file(crlf_pairs: int, line_feeds: int) -> bool:
+    """Whether most line breaks are CRLF (a 2025 split record's lone CRLF does not count)."""
+    return crlf_pairs > line_feeds // 2
+
+
 def _load_text(p: Path, text: str, encoding: str, sha: str, *, crlf=None) -> Source:
     quirks: list[str] = []
     if encoding == "utf-8-sig":
@@ -300,7 +304,7 @@ def _load_text(p: Path, text: str, encoding: str, sha: str, *, crlf=None) -> Sou
     if encoding in ("utf-16", "utf-8+cp1252"):
         quirks.append(encoding)
     if crlf is None and "\r" in text:  # UTF-16: breaks normalised once decoded
-        crlf = text.count("\r\n") > text.count("\n") // 2
+        crlf = _is_crlf_file(text.count("\r\n"), text.count("\n"))
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if crlf:
         quirks.append("crlf")
