@@ -23,7 +23,13 @@ from arms.report.build import (
     select_pages,
     workbook_tables,
 )
-from arms.report.collect import collect_figure, collect_source, collect_table, key_figure
+from arms.report.collect import (
+    collect_figure,
+    collect_source,
+    collect_table,
+    key_figure,
+    show_key_facts,
+)
 from arms.report.config import (
     SETTINGS_FILE,
     ReportSettings,
@@ -63,6 +69,7 @@ __all__ = [
     "render_page",
     "report_sources",
     "settings",
+    "show_key_facts",
     "workbook_tables",
     "write_index",
 ]

@@ -34,7 +34,10 @@ __all__ = [
     "collect_table",
     "key_figure",
     "read_records",
+    "fact_label",
+    "fact_text",
     "read_sources",
+    "show_key_facts",
     "slug",
 ]
 
@@ -288,6 +291,87 @@ def key_figure(label: str, value: Any, note: str | None = None) -> None:
         "note": None if note is None else str(note).replace("`", ""),
     }
     _append_record(path, record)
+
+
+def show_key_facts(facts: dict) -> None:
+    """Show a page's key facts: a table for readers, the exact values as JSON for scripts.
+
+    One output with two forms: ``application/json`` holds ``{"key_facts": {...}}`` with the
+    values as computed (what the tests and scripts read); ``text/html`` is the same facts
+    as a reader sees them, labelled in words, numbers rounded for display, mappings written
+    out (``1951-55: Soviet Union; ...``) and missing values as a dash.
+
+    Examples
+    --------
+    >>> show_key_facts({"first_share": 25.345447})  # outside IPython: nothing is shown
+    >>> fact_text({"2016-20": "Israel", "2021-23": None}), fact_text(25.345447)
+    ('2016-20: Israel; 2021-23: –', '25.3')
+    """
+    values = json.loads(json.dumps({k: _facts_json(v) for k, v in facts.items()}))
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython ships with the notebooks' kernel
+        return
+    if get_ipython() is None:
+        return
+    import html
+
+    rows = "".join(
+        f"<tr><th>{html.escape(fact_label(key))}</th>"
+        f"<td>{html.escape(fact_text(value))}</td></tr>"
+        for key, value in values.items()
+    )
+    table = f'<table class="dataframe key-facts"><tbody>{rows}</tbody></table>'
+    display({"application/json": {"key_facts": values}, "text/html": table}, raw=True)
+
+
+def fact_label(key: str) -> str:
+    """Return a key fact's name in words (``total_tiv`` -> ``Total TIV (millions)``).
+
+    Examples
+    --------
+    >>> fact_label("total_tiv"), fact_label("first_share")
+    ('Total TIV (millions)', 'First share (%)')
+    """
+    words = key.replace("_", " ").capitalize()
+    words = re.sub(r"\btiv\b", "TIV", words, flags=re.I)
+    if words.endswith("TIV"):
+        words += " (millions)"
+    elif words.endswith("share"):
+        words += " (%)"
+    return words
+
+
+def fact_text(value: Any) -> str:
+    """Return a key fact as a reader reads it (see :func:`show_key_facts`)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}" if abs(value) >= 10_000 else str(value)
+    if isinstance(value, float):
+        return f"{value:,.1f}" if abs(value) >= 1 or value == 0 else f"{value:.2g}"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {fact_text(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(fact_text(v) for v in value)
+    return str(value)
+
+
+def _facts_json(value: Any) -> Any:
+    """Return a fact as plain JSON (numpy and pandas scalars and NA made Python values)."""
+    if isinstance(value, dict):
+        return {str(k): _facts_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_facts_json(v) for v in value]
+    try:
+        if value is not None and not isinstance(value, str) and value != value:
+            return None  # NaN, NA
+    except (TypeError, ValueError):  # pd.NA compares ambiguously
+        return None
+    return _plain(value)
 
 
 def collect_source(frame: Any) -> None:
