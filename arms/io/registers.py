@@ -160,56 +160,83 @@ def _flag_duplicates(frame: pd.DataFrame, warn_list: list) -> None:
 
 
 _RE_V1_YEARS = re.compile(r"\d{4}(?:\s*;\s*\d{4})*", re.ASCII)
-_SEMICOLONS, _SPACES = ";" * 200, " " * 200  # (a list of up to 200 years)
+#: Distinct cells of ``Year(s) of delivery``, one a line, all as SIPRI writes them: nothing,
+#: or 4-digit years separated by ``"; "``.
+_RE_SIPRI_YEAR_LISTS = re.compile(r"(?:(?:\d{4}(?:; \d{4})*)?\n)*", re.ASCII)
 _RE_V8_YEARS = re.compile(r"(\d{1,4})\s*-\s*(\d{1,4})")
 
 
 def _v1_years(c: Cells) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Return (normalised list, first year, last year) of V1's ``Year(s) of delivery``."""
     codes, uniques = c.codes("delivery_years")
-    texts, firsts, lasts, wrong = [], [], [], []
-    low, high = YEARS  # (plausible years, inline: this loop runs once a distinct cell)
+    lines = "\n".join(uniques) + "\n"
+    if lines.count("\n") == len(uniques) and _RE_SIPRI_YEAR_LISTS.fullmatch(lines):
+        texts, first, last = _sipri_year_lists(uniques, lines)
+    else:
+        texts, first, last = _loose_year_lists(uniques)
+    low, high = YEARS
+    missing = first < 0
+    wrong = ~missing & ((first < low) | (last > high))
+    if wrong.any():
+        c.mark(
+            wrong[codes],
+            "delivery_years",
+            f"expected years ({low}-{high}) like '2019' or '2019; 2020' or nothing",
+        )
+        texts = [None if w else t for t, w in zip(texts, wrong.tolist(), strict=True)]
+    missing |= wrong
+    return (
+        pd.Series(pd.array(texts, dtype="string").take(codes)),
+        pd.Series(pd.arrays.IntegerArray(first, missing).take(codes)),
+        pd.Series(pd.arrays.IntegerArray(last, missing).take(codes)),
+    )
+
+
+def _sipri_year_lists(uniques: list[str], lines: str):
+    """Return (texts, first, last) for cells all in SIPRI's form (``lines``: one a line).
+
+    A cell's text is itself (SIPRI's list is the normal form); its years are read from the
+    bytes by numpy; -1 stands for no year. Each year is 4 digits at 6-character steps.
+    """
+    data = np.frombuffer(lines.encode("ascii"), dtype=np.uint8).astype(np.int64) - 48
+    lengths = np.fromiter(map(len, uniques), dtype=np.int64, count=len(uniques))
+    offsets = np.cumsum(lengths + 1) - (lengths + 1)
+    counts = (lengths + 2) // 6  # years in each cell: 0 for an empty one
+    before = np.cumsum(counts) - counts  # years in the cells before
+    owner = np.repeat(np.arange(len(uniques)), counts)
+    at = offsets[owner] + 6 * (np.arange(int(counts.sum())) - before[owner])
+    years = data[at] * 1000 + data[at + 1] * 100 + data[at + 2] * 10 + data[at + 3]
+    first = np.full(len(uniques), -1, dtype=np.int64)
+    last = first.copy()
+    full = counts > 0
+    if full.any():
+        first[full] = np.minimum.reduceat(years, before[full])
+        last[full] = np.maximum.reduceat(years, before[full])
+    return [u or None for u in uniques], first, last
+
+
+def _loose_year_lists(uniques: list[str]):
+    """Return (texts, first, last) for cells in any form (-1: no year or not a list).
+
+    SIPRI's ``"2019; 2020"`` and looser spacing (``"2019;2020"``) are lists of years; a cell
+    that is neither gets year 0, which is out of range and rejected.
+    """
+    texts, first, last = [], [], []
     for u in uniques:
-        # each distinct cell once: "" | "2019" | "2019; 2020" (SIPRI's list) | a looser list
         if not u:
             years = []
-        elif (
-            len(u) % 6 == 4
-            and u[4::6] == _SEMICOLONS[: len(u) // 6]
-            and u[5::6] == _SPACES[: len(u) // 6]
-            and u.replace("; ", "").isdigit()
-            and u.isascii()
-        ):  # SIPRI's own list, "2019" or "2019; 2020; ...": checked by slices, no regex
-            years = u.split("; ")
         elif _RE_V1_YEARS.fullmatch(u):
             years = re.findall(r"\d{4}", u)
         else:
-            wrong.append(True)
-            for out in (texts, firsts, lasts):
-                out.append(None)
+            texts.append(None)
+            first.append(0)
+            last.append(0)
             continue
-        # 4-digit years compare as text as they do as numbers: two int() calls a cell
-        first, last = (int(min(years)), int(max(years))) if years else (None, None)
-        if years and not (low <= first and last <= high):
-            wrong.append(True)
-            for out in (texts, firsts, lasts):
-                out.append(None)
-            continue
-        wrong.append(False)
         texts.append("; ".join(years) or None)
-        firsts.append(first)
-        lasts.append(last)
-    if any(wrong):
-        c.mark(
-            np.asarray(wrong, dtype=bool)[codes],
-            "delivery_years",
-            f"expected years ({YEARS[0]}-{YEARS[1]}) like '2019' or '2019; 2020' or nothing",
-        )
-    return (
-        pd.Series(pd.array(texts, dtype="string").take(codes)),
-        pd.Series(pd.array(firsts, dtype="Int64").take(codes)),
-        pd.Series(pd.array(lasts, dtype="Int64").take(codes)),
-    )
+        # 4-digit years compare as text as they do as numbers
+        first.append(int(min(years)) if years else -1)
+        last.append(int(max(years)) if years else -1)
+    return texts, np.array(first, dtype=np.int64), np.array(last, dtype=np.int64)
 
 
 def _v1(c: Cells, rejects) -> pd.DataFrame:

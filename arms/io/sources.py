@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from arms.errors import SipriFormatError
+from arms.io.bytescan import any_between, byte_array, count_equal, positions
 from arms.io.formats import (
     FIELDS,
     KIND_OF_VARIANT,
@@ -134,19 +135,26 @@ def _load_source(p: Path) -> Source:
 
 
 def _normalise_breaks(data: bytes) -> tuple[bytes, bool]:
-    """Return ``data`` with CRLF and CR line breaks as LF, and whether it was a CRLF file.
+    r"""Return ``data`` with CRLF and CR line breaks as LF, and whether it was a CRLF file.
 
-    numpy does it in a few passes in C (``bytes.replace`` costs more on a 3.5 MB register).
+    The CRs are found with numpy and the pieces between them joined in one copy
+    (``bytes.replace(b"\r\n", b"\n")`` costs several times more on a 3.5 MB register).
     """
     if b"\r" not in data:
         return data, False
-    arr = np.frombuffer(data, dtype=np.uint8)
-    cr = np.flatnonzero(arr == 13)
-    pair = cr[(cr + 1 < len(arr)) & (arr[np.minimum(cr + 1, len(arr) - 1)] == 10)]
-    crlf = _is_crlf_file(len(pair), np.count_nonzero(arr == 10))
-    out = np.delete(arr, pair)  # a new array: the CRs of CRLF pairs gone
-    out[out == 13] = 10  # a lone CR ends a line too
-    return out.tobytes(), crlf
+    arr = byte_array(data)
+    cr = positions(arr, equal=(13,))
+    paired = (cr + 1 < len(arr)) & (arr[np.minimum(cr + 1, len(arr) - 1)] == 10)
+    cut = cr[paired].tolist()
+    crlf = _is_crlf_file(len(cut), count_equal(arr, 10))
+    if cut:
+        view = memoryview(data)
+        data = b"".join(
+            [view[a:b] for a, b in zip([0] + [c + 1 for c in cut], cut + [len(data)], strict=True)]
+        )
+    if not paired.all():
+        data = data.replace(b"\r", b"\n")  # a lone CR ends a line too
+    return data, crlf
 
 
 # --------------------------------------------------------------------------------------
@@ -265,10 +273,11 @@ def _decode_block(data: bytes) -> tuple[str, str]:
         pass
     else:
         return text, "ascii" if len(text) == len(data) else "utf-8"
-    text = data.decode("utf-8", errors="surrogateescape")
-    if len(text) == len(data):
+    # a valid UTF-8 character among bytes that are not UTF-8: a file with lines of both
+    text = data.decode("utf-8", errors="surrogateescape") if _may_hold_utf8(data) else None
+    if text is None or len(text) == len(data):
         # one character per byte: no valid multi-byte UTF-8 sequence anywhere, every
-        # non-ASCII byte failed as UTF-8 (plain cp1252; a length test, no scan).
+        # non-ASCII byte failed as UTF-8 (plain cp1252).
         # Without bytes 0x80-0x9f (where cp1252 puts its extra letters) cp1252 is latin-1,
         # whose decoding is a copy; five bytes cp1252 leaves undefined become U+FFFD.
         if not _has_cp1252_extras(data):
@@ -286,10 +295,20 @@ def _decode_block(data: bytes) -> tuple[str, str]:
 _SURROGATE = re.compile("[\udc80-\udcff]")
 
 
+def _may_hold_utf8(data: bytes) -> bool:
+    """Whether a lead byte of a multi-byte UTF-8 character is followed by a continuation byte.
+
+    Without one, no byte sequence of ``data`` is UTF-8 beyond ASCII (one numpy pass, where
+    decoding with ``surrogateescape`` to find out costs ten times as much).
+    """
+    arr = byte_array(data)
+    leads = positions(arr[:-1], low=0xC2, high=0xF4)
+    return bool(((arr[leads + 1] - 0x80) < 0x40).any())  # then 0x80-0xBF (uint8 wraps)
+
+
 def _has_cp1252_extras(data: bytes) -> bool:
-    """Whether ``data`` holds a byte from 0x80 to 0x9f (numpy: one pass in C)."""
-    arr = np.frombuffer(data, dtype=np.uint8)
-    return bool(((arr - 0x80) < 0x20).any())  # uint8 arithmetic wraps below 0x80
+    """Whether ``data`` holds a byte from 0x80 to 0x9f."""
+    return any_between(byte_array(data), 0x80, 0x9F)
 
 
 def _is_crlf_file(crlf_pairs: int, line_feeds: int) -> bool:
