@@ -48,7 +48,8 @@ def positions(
 ) -> np.ndarray:
     r"""Return the offsets of the bytes equal to one of ``equal`` (or from ``low`` to ``high``).
 
-    ``end`` adds ``len(arr)`` as a last offset (the end of a last field).
+    Offsets are 32-bit integers for an array under 2 GB. ``end`` adds ``len(arr)`` as a
+    last offset (the end of a last field).
 
     Examples
     --------
@@ -57,15 +58,18 @@ def positions(
     >>> positions(byte_array(b"a\xe9b"), low=0x80, high=0xFF, end=True).tolist()
     [1, 3]
     """
+    # 32-bit offsets where they suffice: half the memory to fill (a register's field ends
+    # are as many as its bytes are over 8)
+    kind = np.int32 if len(arr) < 2**31 else np.intp
     pieces = []
     for start in range(0, len(arr), PIECE):
         hits = np.flatnonzero(_mask(arr[start : start + PIECE], equal, low, high))
         if len(hits):
-            pieces.append(hits + start if start else hits)
+            pieces.append(hits.astype(kind) + kind(start))
     if end:
-        pieces.append(np.array([len(arr)], dtype=np.intp))
+        pieces.append(np.array([len(arr)], dtype=kind))
     if not pieces:
-        return np.empty(0, dtype=np.intp)
+        return np.empty(0, dtype=kind)
     return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
 
 

@@ -38,7 +38,7 @@ from arms.io.formats import (
 )
 from arms.io.preamble import parse_preamble
 
-__all__ = ["Source", "load_source", "reading"]
+__all__ = ["Source", "in_background", "load_source", "reading"]
 
 
 @dataclass
@@ -177,12 +177,26 @@ def _sha256(data: bytes):
     """
     if len(data) < _DIGEST_IN_BACKGROUND:
         return hashlib.sha256(data).hexdigest()
+    return in_background(lambda: hashlib.sha256(data).hexdigest())
+
+
+def in_background(fn, /, *args, **kwargs) -> Future:
+    """Run ``fn(*args, **kwargs)`` on a new (daemon) thread; return the Future of its result.
+
+    Examples
+    --------
+    >>> in_background(sum, [1, 2]).result()
+    3
+    """
     future: Future = Future()
 
     def work() -> None:
-        future.set_result(hashlib.sha256(data).hexdigest())
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # handed to whoever waits for the result
+            future.set_exception(exc)
 
-    threading.Thread(target=work, name="arms-sha256", daemon=True).start()
+    threading.Thread(target=work, name="arms-background", daemon=True).start()
     return future
 
 
