@@ -148,11 +148,27 @@ def conform(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
             values = frame[col].array
             data[col] = values if str(values.dtype) == dtype else values.astype(dtype)
         else:
-            # all-missing, built by a fill-take (a list of n NAs is slow to convert)
-            data[col] = pd.array([], dtype=dtype).take(np.full(n, -1), allow_fill=True)
+            data[col] = _all_missing(dtype, n)
     out = pd.DataFrame(data, copy=False)
     out.attrs = dict(frame.attrs)
     return out
+
+
+#: The masked (nullable) arrays, built from values and an all-true mask when all missing.
+_MASKED = {
+    "Int64": (pd.arrays.IntegerArray, np.int64),
+    "Float64": (pd.arrays.FloatingArray, np.float64),
+    "boolean": (pd.arrays.BooleanArray, np.bool_),
+}
+
+
+def _all_missing(dtype: str, n: int):
+    """Return an array of ``n`` missing values of ``dtype``."""
+    if dtype in _MASKED:
+        cls, values = _MASKED[dtype]
+        return cls(np.zeros(n, dtype=values), np.ones(n, dtype=bool))
+    # a fill-take (a list of n NAs is slow to convert)
+    return pd.array([], dtype=dtype).take(np.full(n, -1), allow_fill=True)
 
 
 def validate(frame: pd.DataFrame, kind: str) -> pd.DataFrame:

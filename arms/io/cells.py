@@ -159,12 +159,14 @@ class Cells:
         """Return the column's codes and its distinct values, stripped."""
         if name not in self._codes:
             codes, uniques = pd.factorize(self.cols[name])
-            if self.decode is not None:
-                fix = self.decode
-                uniques = [
-                    fix(u) if isinstance(u, str) and not u.isascii() else u for u in uniques
+            fix = self.decode
+            if fix is None:
+                values = [u.strip() if isinstance(u, str) else "" for u in uniques]
+            else:
+                values = [
+                    (u if u.isascii() else fix(u)).strip() if isinstance(u, str) else ""
+                    for u in uniques
                 ]
-            values = [u.strip() if isinstance(u, str) else "" for u in uniques]
             if len(codes) and codes.min() < 0:  # a missing cell (slow path only) reads as ""
                 codes = np.where(codes < 0, len(values), codes)
                 values.append("")
@@ -213,8 +215,9 @@ class Cells:
         Each distinct value is cleaned once (:func:`strip_dash`).
         """
         codes, uniques = self.codes(name)
-        values = pd.array([strip_dash(u) or None for u in uniques], dtype="string")
-        return pd.Series(values.take(codes), copy=False)
+        # (a call only for the few ending in "-": there are thousands of distinct designations)
+        values = [strip_dash(u) if u.endswith("-") else (u or None) for u in uniques]
+        return pd.Series(pd.array(values, dtype="string").take(codes), copy=False)
 
     def number(self, name: str, *, integer: bool = False, year: bool = False) -> pd.Series:
         """Return a number column (``Int64`` for ``integer``/``year``, else ``Float64``).

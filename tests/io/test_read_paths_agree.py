@@ -147,3 +147,40 @@ def test_a_register_read_in_blocks_reads_as_one(tmp_path):
     assert (quick["source_line"].iloc[-len(one) :].to_numpy() - 2 * len(body)).tolist() == (
         one["source_line"].tolist()
     )
+
+
+@needs_shared
+@pytest.mark.parametrize(
+    "recode",
+    [
+        pytest.param(lambda b: b.decode("cp1252").encode("utf-8"), id="utf-8 (2026 exports)"),
+        pytest.param(lambda b: b.replace(b"\n", b"\r\n"), id="CRLF throughout"),
+        pytest.param(lambda b: b"\xef\xbb\xbf" + b.decode("cp1252").encode("utf-8"), id="BOM"),
+    ],
+)
+def test_a_register_recoded_reads_the_same(recode, tmp_path):
+    """The Oct 2024 register saved in other encodings and line breaks: the same frame."""
+    path = SHARED / FULL_REGISTERS[0]
+    copy = tmp_path / "copy.csv"
+    copy.write_bytes(recode(path.read_bytes()))
+    assert_frame_equal(_read(copy), _read(path))
+    careful = _read(_careful_copy(copy, tmp_path / "careful.csv"), errors="warn")
+    assert_frame_equal(_read(copy), careful)
+
+
+@pytest.mark.parametrize("marker", ["?", "", "Y", "1", "True", "0", " ?", "??", "\u00a0"])
+def test_an_estimate_marker_is_read_alike_by_both_paths(tmp_path, marker):
+    """V1's marker columns hold "?" or nothing; anything else is refused by both paths."""
+    row = ROW.format(per="47.5", tiv="190").split(",")
+    row[3] = marker  # the marker after Year of order
+    body = HEADER + "\n" + ",".join(row) + "\n" + ROW.format(per="1", tiv="4") + "\n"
+    quick_file, careful_file = tmp_path / "quick.csv", tmp_path / "careful.csv"
+    quick_file.write_text(body, encoding="utf-8")
+    careful_file.write_bytes(body.encode() + BAD_LINE)
+    quick, careful = _read(quick_file, errors="warn"), _read(careful_file, errors="warn")
+    assert len(careful.attrs["rejected"]) == 1 + len(quick.attrs["rejected"])
+    assert_frame_equal(quick, careful)
+    if marker in ("?", ""):
+        assert quick["order_year_estimated"].tolist() == [marker == "?", False]
+    elif marker.strip() not in ("?", ""):  # (padding is stripped, a no-break space too)
+        assert len(quick) == 1  # the row with the unknown marker is reported, not read
