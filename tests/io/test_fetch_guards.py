@@ -83,21 +83,25 @@ def cut_inside_last_record(data: bytes) -> bytes:
 
 
 @pytest.mark.parametrize(
-    "bad",
+    ("bad", "says"),
     [
-        cut_inside_last_record(V1),
-        V1 + b"<!DOCTYPE html><html><body>Service unavailable</body></html>\n",
+        (cut_inside_last_record(V1), "does not read as a whole"),
+        (
+            V1 + b"<!DOCTYPE html><html><body>Service unavailable</body></html>\n",
+            "does not read as a whole",
+        ),
+        (V1 + V1, "holds 2 exports one after another"),
     ],
-    ids=["truncated", "html-after"],
+    ids=["truncated", "html-after", "two-exports"],
 )
-def test_cli_refuses_a_payload_that_does_not_read_whole(backend, tmp_path, capsys, bad):
+def test_cli_refuses_a_payload_that_does_not_read_whole(backend, tmp_path, capsys, bad, says):
     backend.route("POST", REGISTER, Reply(body=payload(bad)))
     out = tmp_path / "r.csv"
     argv = ["fetch", "register", "-o", str(out), "--api-url", backend.url]
     assert main([*argv, "--cache-dir", str(tmp_path / "cache")]) == 1
     line = capsys.readouterr().err.strip().splitlines()[-1]
     message = line.removeprefix("arms fetch: error: ")
-    assert "does not read as a whole" in message and len(message) < 300
+    assert says in message and len(message) < 300, message
     assert not out.exists()
     assert [p for p in leftovers(tmp_path / "cache") if not p.startswith("catalog")] == []
 

@@ -88,7 +88,7 @@ def verify_payload(data: bytes, expected: set[str] | frozenset[str]) -> str:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                read_any(path, errors="raise")
+                frame = read_any(path, errors="raise")
         except _UNREADABLE as exc:  # whatever stops a reader, the payload is not saved
             if isinstance(exc, SipriFormatError):
                 where = f"line {exc.line}: " if exc.line else ""
@@ -99,6 +99,13 @@ def verify_payload(data: bytes, expected: set[str] | frozenset[str]) -> str:
                 f"the {variant} payload ({len(data):,} bytes) does not read as a whole: "
                 f"{where}{clip(reason, 60)}"
             ) from None
+    parts = frame.attrs.get("parts") or []
+    if len(parts) > 1:  # one answer is one export: a second header means a spliced answer
+        lines = ", ".join(str(part["header_line"]) for part in parts[:4])
+        raise FetchError(
+            f"the {variant} payload ({len(data):,} bytes) holds {len(parts)} exports one "
+            f"after another (headers at lines {clip(lines, 40)}), not one"
+        )
     return variant
 
 
