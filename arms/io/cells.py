@@ -140,11 +140,13 @@ class Cells:
         lines,
         row_text,
         *,
-        thousands=False,
+        decimal_comma=False,
+        dot_thousands=False,
         stripped=False,
         decode=None,
     ):
-        self.thousands = thousands  # ';' copies: "1.000" may be a thousands separator
+        self.decimal_comma = decimal_comma  # ';' and tab files: "0,15" is 0.15
+        self.dot_thousands = dot_thousands  # ';' and tab copies: "1.000" a thousand, or one?
         self.stripped = stripped  # the fast path: text cells stripped, empty ones NaN
         self.decode = decode  # the fast path: decodes a distinct value read as escaped bytes
         self.cols = columns
@@ -231,12 +233,17 @@ class Cells:
             return self._number_parsed(name, col, integer=integer or year, kind=kind)
         pattern = re.compile(_RE_YEAR if year else _RE_INT if integer else RE_NUM)
         cast = int if (integer or year) else float
-        thousands = self.thousands and not (integer or year)
+        decimal_comma = self.decimal_comma and not (integer or year)
+        dot_thousands = self.dot_thousands and not (integer or year)
 
         def fn(u: str):
             if u == "":
                 return None
-            if not pattern.fullmatch(u) or (thousands and _RE_THOUSANDS.fullmatch(u)):
+            if dot_thousands and _RE_THOUSANDS.fullmatch(u):
+                raise ValueError(u)  # "1.000": a thousand, or one?
+            if decimal_comma and _RE_DECIMAL_COMMA.fullmatch(u):
+                u = u.replace(",", ".")  # "0,15": the European decimal comma
+            if not pattern.fullmatch(u):
                 raise ValueError(u)
             value = cast(u)
             if not plausible(value, kind):
@@ -250,6 +257,8 @@ class Cells:
             if integer
             else f"a number up to {MAX_TIV:,.0f} (no sign, exponent or thousands separator)"
         )
+        if decimal_comma:
+            expected = expected[:-1] + "; '0,15' is read as 0.15)"
         return self.convert(
             name, fn, expected + " or nothing", "Int64" if cast is int else "Float64"
         )
@@ -330,6 +339,7 @@ class Cells:
 
 
 _RE_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
+_RE_DECIMAL_COMMA = re.compile(rf"\d{{1,{INT_DIGITS}}},\d{{1,{DECIMALS}}}")
 
 
 def plausible(value, kind: str) -> bool:

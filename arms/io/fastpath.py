@@ -296,8 +296,10 @@ def fast_chunks(src: Source):
         return iter([({name: np.array([], dtype=object) for name in names}, [], None)])
     if text.startswith(delim, src.data_offset):
         return None
-    if delim == ";" and info.variant != "V7":
-        return None  # a ';' copy may write thousands as "1.000": only the careful path knows
+    if delim != "," and info.variant != "V7":
+        return None  # a ';' or tab copy may write "0,15" or "1.000": the careful path knows
+    if "quoted" in info.quirks:
+        return None  # a spreadsheet's CSV quoting: read record by record
     header = text[text.rfind("\n", 0, src.data_offset - 1) + 1 : src.data_offset - 1]
     head = header.encode("utf-8")
     blocks = _blocks(text, src.data_offset, end, delim)

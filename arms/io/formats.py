@@ -21,9 +21,12 @@ __all__ = [
     "FIELDS",
     "FormatInfo",
     "KIND_OF_VARIANT",
+    "DELIMITERS",
     "MAX_PREAMBLE",
     "VARIANTS",
+    "delimiter_of",
     "field_names",
+    "is_quoted",
     "match_header",
     "split_header",
     "strip_padding",
@@ -60,9 +63,9 @@ KIND_OF_VARIANT = {
 # the specific register headers come before the generic TIV-table shapes.
 _YEAR = r"(?:1[89]|2[01])\d\d"
 _HEADERS: list[tuple[str, re.Pattern[str]]] = [
-    ("V1", re.compile(r"^Recipient[,;]Supplier[,;]Year of order[,;]", re.I)),
-    ("V2", re.compile(r"^SIPRI AT Database ID[,;]Supplier[,;]Recipient[,;]", re.I)),
-    ("V7", re.compile(r"^Deal ID[;,]Seller[;,]Buyer[;,]", re.I)),
+    ("V1", re.compile(r"^Recipient[,;\t]Supplier[,;\t]Year of order[,;\t]", re.I)),
+    ("V2", re.compile(r"^SIPRI AT Database ID[,;\t]Supplier[,;\t]Recipient[,;\t]", re.I)),
+    ("V7", re.compile(r"^Deal ID[;,\t]Seller[;,\t]Buyer[;,\t]", re.I)),
     ("V8", re.compile(r"^Id,Supplier,Recipient,No\. ordered", re.I)),
     ("V5", re.compile(r"^,Rank [^,]*,,Supplier,", re.I)),
     # regional tables: suppliers broken down by region, or the import side by region
@@ -341,17 +344,34 @@ def field_names(
 
 def _register_by_names(cleaned: str) -> str | None:
     """Return the register variant of a reordered header (most cells known names)."""
-    delim = ";" if cleaned.count(";") > cleaned.count(",") else ","
-    cells = [_norm(c) for c in cleaned.split(delim)]
+    cells = [_norm(c) for c in cleaned.split(delimiter_of(cleaned))]
     named = [c for c in cells if c]
     if len(named) < 8:
         return None
     best, hits = None, 0
     for variant in ("V1", "V8", "V2", "V7"):
         n = sum(1 for c in named if c in _LOOKUP[variant])
-        if n > hits or (n == hits and variant == "V7" and delim == ";"):
+        if n > hits or (n == hits and variant == "V7" and ";" in cleaned):
             best, hits = variant, n
     return best if hits >= 0.75 * len(named) else None
+
+
+#: The delimiters a register may have: SIPRI's ``,`` (``;`` in V7), and a spreadsheet's
+#: ``;`` (a European locale) or tab ("Text (Tab delimited)") when a copy is saved again.
+DELIMITERS = (",", ";", "\t")
+
+
+def delimiter_of(header: str) -> str:
+    r"""Return the delimiter of a header line: the most frequent of :data:`DELIMITERS`.
+
+    A tie goes to ``,`` (a header with no delimiter at all is one column).
+
+    Examples
+    --------
+    >>> delimiter_of("Deal ID;Seller;Buyer"), delimiter_of("Recipient\tSupplier")
+    (';', '\t')
+    """
+    return max(DELIMITERS, key=lambda d: (header.count(d), d == ","))
 
 
 def strip_padding(line: str) -> str:
@@ -379,7 +399,7 @@ def match_header(line: str) -> str | None:
     for variant, pattern in _HEADERS:
         if pattern.search(cleaned):
             return variant
-    if cleaned.count(",") >= 7 or cleaned.count(";") >= 7:
+    if max(cleaned.count(d) for d in DELIMITERS) >= 7:
         return _register_by_names(cleaned)
     return None
 
@@ -392,13 +412,27 @@ def split_header(line: str, delimiter: str, *, quoted: bool) -> list[str]:
     >>> split_header('Id,"No. ordered",Designation', ",", quoted=True)
     ['Id', 'No. ordered', 'Designation']
     """
-    if not quoted or '"' not in line:
+    if not (quoted or is_quoted(line, delimiter)):
         return line.split(delimiter)
     return next(csv.reader([line], delimiter=delimiter))
 
 
+def is_quoted(text: str, delimiter: str) -> bool:
+    """Whether a field of ``text`` starts with a double quote (CSV quoting).
+
+    SIPRI's own registers, deliveries and DealsAndTIVs files never hold a ``"``; a copy saved
+    again by a spreadsheet quotes the fields that contain the delimiter (or all of them).
+
+    Examples
+    --------
+    >>> is_quoted('Armenia,"2019; 2020"', ","), is_quoted('a 6" gun,b', ",")
+    (True, False)
+    """
+    return text.startswith('"') or (delimiter + '"') in text or ('\n"' in text)
+
+
 def _columns_of(line: str) -> list[str]:
-    return [c.strip().lower() for c in re.split(r"[,;]", line) if c.strip()]
+    return [c.strip().lower() for c in re.split(r"[,;\t]", line) if c.strip()]
 
 
 def _similarity(seen: list[str], known: list[str]) -> float:
@@ -420,7 +454,7 @@ def unknown_header(p: Path, lines: list[str]) -> SipriFormatError:
 
     The message lists the columns seen and the nearest known variant's header.
     """
-    candidates = [strip_padding(x) for x in lines[:MAX_PREAMBLE] if re.search("[,;]", x)]
+    candidates = [strip_padding(x) for x in lines[:MAX_PREAMBLE] if re.search("[,;\t]", x)]
     # the line most like a SIPRI header (a renamed header, not the widest data line)
     scored = [(_scores(_columns_of(x)), x) for x in candidates]
     score, seen = max(
@@ -429,7 +463,7 @@ def unknown_header(p: Path, lines: list[str]) -> SipriFormatError:
         default=(_scores(_columns_of(lines[0] if lines else "")), lines[0] if lines else ""),
     )
     best = max(score, key=score.get)
-    shown = [c.strip()[:24] for c in re.split(r"[,;]", seen[:2000])][:6]
+    shown = [c.strip()[:24] for c in re.split(r"[,;\t]", seen[:2000])][:6]
     known = _KNOWN_HEADERS[best]
     known = known if len(known) <= 90 else known[:87] + "..."
     # a variant is named only when the columns seen are mostly its own: a file of something

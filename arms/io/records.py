@@ -37,7 +37,7 @@ def read_records(src: Source, rejects: Rejects):
     info = src.info
     names = info.fields
     delim = info.delimiter
-    quoted = info.variant == "V8" or info.container == "xlsx"
+    quoted = info.variant == "V8" or info.container == "xlsx" or "quoted" in info.quirks
     start = info.header_line  # 0-based index of the first data line
     lines = src.lines
     items: list[list[str]] = []

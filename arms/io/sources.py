@@ -30,7 +30,9 @@ from arms.io.formats import (
     KIND_OF_VARIANT,
     MAX_PREAMBLE,
     FormatInfo,
+    delimiter_of,
     field_names,
+    is_quoted,
     match_header,
     split_header,
     strip_padding,
@@ -361,9 +363,9 @@ def _load_text(p: Path, text: str, encoding: str, sha: str, *, crlf=None) -> Sou
             )
         raise unknown_header(p, lines)
     header = strip_padding(lines[index])
-    # V7 is ';'-separated; any register re-saved with ';' keeps its header that way
-    delimiter = ";" if ";" in header and "," not in header else ","
-    quoted = variant in ("V6", "V8")
+    # V7 is ';'-separated; a copy saved again by a spreadsheet may use ';' or tabs
+    delimiter = delimiter_of(header)
+    quoted = variant in ("V6", "V8") or is_quoted(header, delimiter)
     columns = tuple(c.strip() for c in split_header(header, delimiter, quoted=quoted))
     while columns and columns[-1] == "" and variant in ("V3", "V6"):
         columns = columns[:-1]
@@ -396,8 +398,12 @@ def _load_text(p: Path, text: str, encoding: str, sha: str, *, crlf=None) -> Sou
         fields=fields,
         renamed=renamed,
     )
-    offset = sum(len(line) + 1 for line in lines[: index + 1])
-    return Source(info=info, text=text, data_offset=min(offset, len(text)))
+    offset = min(sum(len(line) + 1 for line in lines[: index + 1]), len(text))
+    if variant in ("V1", "V2", "V7") and (
+        quoted or (text.find('"', offset) >= 0 and is_quoted(text[offset:], delimiter))
+    ):  # SIPRI never quotes these: a spreadsheet did, so the fields are read as CSV
+        info = dataclasses.replace(info, quirks=(*info.quirks, "quoted"))
+    return Source(info=info, text=text, data_offset=offset)
 
 
 # --------------------------------------------------------------------------------------

@@ -10,7 +10,9 @@ the file, under about 300 characters).
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
 import re
 import warnings
 from dataclasses import dataclass
@@ -517,9 +519,72 @@ def utf16_be_bom_v2():
 
 
 @case
-def utf16_tab_separated_refused():
+def utf16_tab_separated():
+    """Excel's "Unicode Text": UTF-16 with tabs; V1 text holds no comma, nothing is lost."""
     text = raw(REG26).decode("utf-8").replace(",", "\t")
-    return "a.txt", text.encode("utf-16"), Refused("deals", "UTF-16")
+    return "a.txt", text.encode("utf-16"), Rows("deals", clean(REG26, "deals"))
+
+
+@case
+def tab_separated_cp1252():
+    """Excel's "Text (Tab delimited)" of a 2024 register (split records and all)."""
+    return "a.txt", raw(REG24).replace(b",", b"\t"), Rows("deals", clean(REG24, "deals"))
+
+
+def _resaved(name: str, delimiter: str, quoting: int, *, decimal: str = ".") -> bytes:
+    """A register as a spreadsheet saves it again: CSV quoting, ``delimiter``, CRLF, and
+    numbers written with ``decimal`` (a European locale writes "0,15")."""
+    head, data = body(name)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, quoting=quoting, lineterminator="\r\n")
+    for line in head[:-1]:
+        writer.writerow([line.decode("utf-8")] if line.strip() else [])
+    writer.writerow(head[-1].decode("utf-8").split(","))
+    for line in data:
+        fields = line.decode("utf-8").split(",")
+        writer.writerow(
+            [f.replace(".", decimal) if re.fullmatch(r"\d+\.\d+", f) else f for f in fields]
+        )
+    return out.getvalue().encode("utf-8")
+
+
+@case
+def resaved_european_semicolons_decimal_commas():
+    """';', fields with ';' quoted ("2019; 2020"), "0,15" for 0.15: the same deals."""
+    data = _resaved(REG26, ";", csv.QUOTE_MINIMAL, decimal=",")
+    assert b'"2004; 2005"' in data and b";0,15;" in data  # (what the case is about)
+    return "a.csv", data, Rows("deals", clean(REG26, "deals"))
+
+
+@case
+def resaved_every_field_quoted():
+    return "a.csv", _resaved(REG26, ",", csv.QUOTE_ALL), Rows("deals", clean(REG26, "deals"))
+
+
+@case
+def resaved_quoted_split_record_spans_two_lines():
+    """A quoting spreadsheet keeps a split record's line break inside its quoted comment."""
+    head, data = body(REG26)
+    fields = data[5].decode("utf-8").split(",")
+    quoted = [f'"{f}"' for f in fields]
+    quoted[12] = f'"{fields[12]}\n(continued)"'
+    lines = [*head, *data[:5], ",".join(quoted).encode(), *data[6:]]
+    expected = clean(REG26, "deals")
+    expected.loc[5, "comments"] = f"{fields[12]} (continued)".strip()
+    return "a.csv", b"\n".join(lines) + b"\n", Rows("deals", expected)
+
+
+@case
+def european_thousands_dot_refused_by_row():
+    """In a ';' copy "1.000" may be a thousand or one: that row is reported, not guessed."""
+    data = _resaved(REG26, ";", csv.QUOTE_MINIMAL, decimal=",")
+    lines = data.split(b"\r\n")
+    h = next(i for i, x in enumerate(lines) if x.startswith(b"Recipient;"))
+    fields = lines[h + 1].split(b";")
+    fields[-1] = b"1.000"
+    lines[h + 1] = b";".join(fields)
+    expected = clean(REG26, "deals").iloc[1:]
+    return "a.csv", b"\r\n".join(lines), Rows("deals", expected, rejected=1)
 
 
 @case
