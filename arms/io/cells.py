@@ -17,7 +17,8 @@ from arms.errors import SipriFormatError
 
 __all__ = [
     "DECIMALS", "ERRORS", "INT_DIGITS", "MAX_COUNT", "MAX_TIV", "RE_NUM", "STATUS",
-    "WHOLE_DIGITS", "YEARS", "Cells", "Rejects", "check_errors", "plausible", "strip_dash",
+    "WHOLE_DIGITS", "YEARS", "Cells", "Rejects", "check_errors", "number_text", "plausible",
+    "strip_dash",
 ]  # fmt: skip
 
 #: The values a reader's ``errors=`` accepts.
@@ -239,12 +240,7 @@ class Cells:
         def fn(u: str):
             if u == "":
                 return None
-            if dot_thousands and _RE_THOUSANDS.fullmatch(u):
-                raise ValueError(u)  # "1.000": a thousand, or one?
-            if decimal_comma and _RE_DECIMAL_COMMA.fullmatch(u):
-                u = u.replace(",", ".")  # "0,15": the European decimal comma
-            if not pattern.fullmatch(u):
-                raise ValueError(u)
+            u = number_text(u, pattern, decimal_comma=decimal_comma, dot_thousands=dot_thousands)
             value = cast(u)
             if not plausible(value, kind):
                 raise ValueError(u)
@@ -340,6 +336,34 @@ class Cells:
 
 _RE_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 _RE_DECIMAL_COMMA = re.compile(rf"\d{{1,{INT_DIGITS}}},\d{{1,{DECIMALS}}}")
+_RE_NUM = re.compile(RE_NUM)
+
+
+def number_text(
+    text: str, pattern: re.Pattern = _RE_NUM, *, decimal_comma=False, dot_thousands=False
+) -> str:
+    """Return a number's text as Python reads it; ValueError unless it is a number.
+
+    A number matches ``pattern`` (:data:`RE_NUM` unless told). A copy a spreadsheet saved
+    with ``;`` or tabs may write numbers the European way: with ``decimal_comma``, ``"0,15"``
+    is 0.15; with ``dot_thousands``, ``"1.000"`` (a thousand, or one?) is refused.
+
+    Examples
+    --------
+    >>> number_text("47.5"), number_text("0,15", decimal_comma=True)
+    ('47.5', '0.15')
+    >>> number_text("1.000", dot_thousands=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: 1.000
+    """
+    if dot_thousands and _RE_THOUSANDS.fullmatch(text):
+        raise ValueError(text)
+    if decimal_comma and _RE_DECIMAL_COMMA.fullmatch(text):
+        text = text.replace(",", ".")
+    if not pattern.fullmatch(text):
+        raise ValueError(text)
+    return text
 
 
 def plausible(value, kind: str) -> bool:

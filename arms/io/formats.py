@@ -24,6 +24,7 @@ __all__ = [
     "DELIMITERS",
     "MAX_PREAMBLE",
     "VARIANTS",
+    "comma_form",
     "delimiter_of",
     "field_names",
     "is_quoted",
@@ -396,8 +397,9 @@ def match_header(line: str) -> str | None:
     True
     """
     cleaned = strip_padding(line)
+    canonical = comma_form(cleaned)
     for variant, pattern in _HEADERS:
-        if pattern.search(cleaned):
+        if pattern.search(canonical):
             return variant
     if max(cleaned.count(d) for d in DELIMITERS) >= 7:
         return _register_by_names(cleaned)
@@ -415,6 +417,23 @@ def split_header(line: str, delimiter: str, *, quoted: bool) -> list[str]:
     if not (quoted or is_quoted(line, delimiter)):
         return line.split(delimiter)
     return next(csv.reader([line], delimiter=delimiter))
+
+
+def comma_form(line: str) -> str:
+    """Return a line of a spreadsheet's copy (``;`` or tabs, CSV quotes) as SIPRI writes it.
+
+    Header signatures are written for SIPRI's comma lines; a line in that form comes back
+    unchanged.
+
+    Examples
+    --------
+    >>> comma_form('"Recipient";"1950";"1951"')
+    'Recipient,1950,1951'
+    """
+    delimiter = delimiter_of(line)
+    if delimiter == "," and not line.startswith('"'):
+        return line
+    return ",".join(c.strip() for c in split_header(line, delimiter, quoted=True))
 
 
 def is_quoted(text: str, delimiter: str) -> bool:

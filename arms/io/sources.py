@@ -399,7 +399,7 @@ def _load_text(p: Path, text: str, encoding: str, sha: str, *, crlf=None) -> Sou
         renamed=renamed,
     )
     offset = min(sum(len(line) + 1 for line in lines[: index + 1]), len(text))
-    if variant in ("V1", "V2", "V7") and (
+    if variant not in ("V6", "V8") and (
         quoted or (text.find('"', offset) >= 0 and is_quoted(text[offset:], delimiter))
     ):  # SIPRI never quotes these: a spreadsheet did, so the fields are read as CSV
         info = dataclasses.replace(info, quirks=(*info.quirks, "quoted"))

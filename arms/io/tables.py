@@ -15,8 +15,8 @@ import pandas as pd
 
 from arms import schema
 from arms.errors import SipriFormatError
-from arms.io.cells import RE_NUM, Rejects
-from arms.io.formats import VARIANTS, FormatInfo, match_header, strip_padding
+from arms.io.cells import Rejects, number_text
+from arms.io.formats import VARIANTS, FormatInfo, comma_form, match_header, strip_padding
 from arms.io.registers import provenance
 from arms.io.sources import Source
 
@@ -55,12 +55,12 @@ def read_table(src: Source, errors: str) -> pd.DataFrame:
     info = src.info
     rejects = Rejects(errors, info.path)
     lines = src.lines
-    quoted = info.variant == "V6" or info.container == "xlsx"
+    quoted = info.variant == "V6" or info.container == "xlsx" or "quoted" in info.quirks
     starts = _block_starts(info, lines)
     blocks = []
     for b, h in enumerate(starts):
         end = starts[b + 1] if b + 1 < len(starts) else len(lines)
-        block = _layout(info, _cells(strip_padding(lines[h]), quoted))
+        block = _layout(info, _cells(_unpadded(lines[h], info), quoted, info.delimiter))
         _read_rows(block, info, lines, range(h + 1, end), quoted, rejects)
         blocks.append(block)
     return _frame(src, blocks, rejects)
@@ -82,7 +82,9 @@ def _block_starts(info: FormatInfo, lines: list[str]) -> list[int]:
         variant = match_header(line)
         if variant is None:
             continue
-        if variant == info.variant or (info.variant == "V3" and _V3_HEADER.match(line)):
+        if variant == info.variant or (
+            info.variant == "V3" and _V3_HEADER.match(comma_form(line))
+        ):
             starts.append(i)
         elif variant in ("V3", "V4", "V5", "V6"):
             raise SipriFormatError(
@@ -120,10 +122,10 @@ def _read_rows(block: _Block, info, lines, indices, quoted: bool, rejects: Rejec
     header = block.header
     region = None
     for i in indices:
-        text = strip_padding(lines[i])
+        text = _unpadded(lines[i], info)
         if _PREAMBLE_START.match(text.lstrip('"')):
             continue  # a footer, or the next table's preamble
-        cells = _cells(text, quoted)
+        cells = _cells(text, quoted, info.delimiter)
         if not any(c.strip() for c in cells):
             continue  # blank or spacer line
         if info.container == "xlsx":
@@ -141,7 +143,7 @@ def _read_rows(block: _Block, info, lines, indices, quoted: bool, rejects: Rejec
         if not entity:
             rejects.add(i + 1, "a table row without an entity name", lines[i])
             continue
-        values, bad = _values(cells, block.years)
+        values, bad = _values(cells, block.years, european=info.delimiter != ",")
         if bad:
             rejects.add(i + 1, bad, lines[i])
             continue
@@ -186,16 +188,23 @@ def _entity(variant: str, header, cells, entity_col: int, region):
     return entity, is_total, region
 
 
-def _values(cells: list[str], years: dict[int, int]) -> tuple[dict[int, float], str | None]:
-    """Return the row's TIV by year (empty cells left out), or the reason it is unreadable."""
+def _values(
+    cells: list[str], years: dict[int, int], *, european: bool = False
+) -> tuple[dict[int, float], str | None]:
+    """Return the row's TIV by year (empty cells left out), or the reason it is unreadable.
+
+    ``european``: a spreadsheet's ``;`` or tab copy, whose numbers may read "0,5" (0.5) or
+    "1.000" (a thousand, or one? refused).
+    """
     values = {}
     for j, year in years.items():
         cell = cells[j].strip()
         if cell == "":
             continue
-        if not re.fullmatch(RE_NUM, cell):
+        try:
+            values[year] = float(number_text(cell, decimal_comma=european, dot_thousands=european))
+        except ValueError:
             return {}, f"column {year}: expected a TIV number or nothing"
-        values[year] = float(cell)
     return values, None
 
 
@@ -232,7 +241,12 @@ def _frame(src: Source, blocks: list[_Block], rejects: Rejects) -> pd.DataFrame:
     return frame
 
 
-def _cells(text: str, quoted: bool) -> list[str]:
+def _unpadded(line: str, info: FormatInfo) -> str:
+    """Return a line without a spreadsheet's ``;`` padding (in a ``;`` file: empty cells)."""
+    return strip_padding(line) if info.delimiter != ";" else line.rstrip()
+
+
+def _cells(text: str, quoted: bool, delimiter: str = ",") -> list[str]:
     if quoted and '"' in text:
-        return next(csv.reader([text]))
-    return text.split(",")
+        return next(csv.reader([text], delimiter=delimiter))
+    return text.split(delimiter)

@@ -532,16 +532,14 @@ def tab_separated_cp1252():
 
 
 def _resaved(name: str, delimiter: str, quoting: int, *, decimal: str = ".") -> bytes:
-    """A register as a spreadsheet saves it again: CSV quoting, ``delimiter``, CRLF, and
-    numbers written with ``decimal`` (a European locale writes "0,15")."""
-    head, data = body(name)
+    """A SIPRI file as a spreadsheet saves it again: every line read as CSV and written
+    with ``delimiter``, ``quoting`` and CRLF, numbers with ``decimal`` (a European locale
+    writes "0,15")."""
+    source = ";" if name == V7 else ","
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, quoting=quoting, lineterminator="\r\n")
-    for line in head[:-1]:
-        writer.writerow([line.decode("utf-8")] if line.strip() else [])
-    writer.writerow(head[-1].decode("utf-8").split(","))
-    for line in data:
-        fields = line.decode("utf-8").split(",")
+    for line in raw(name).decode("utf-8").rstrip("\n").split("\n"):
+        fields = next(csv.reader([line], delimiter=source)) if line.strip() else []
         writer.writerow(
             [f.replace(".", decimal) if re.fullmatch(r"\d+\.\d+", f) else f for f in fields]
         )
@@ -572,6 +570,25 @@ def resaved_quoted_split_record_spans_two_lines():
     expected = clean(REG26, "deals")
     expected.loc[5, "comments"] = f"{fields[12]} (continued)".strip()
     return "a.csv", b"\n".join(lines) + b"\n", Rows("deals", expected)
+
+
+@case
+def resaved_tiv_table_european():
+    data = _resaved(V3, ";", csv.QUOTE_MINIMAL, decimal=",")
+    return "a.csv", data, Rows("tiv", clean(V3, "tiv"))
+
+
+@case
+def resaved_legacy_tiv_table_every_field_quoted():
+    return "a.csv", _resaved(V6, ",", csv.QUOTE_ALL), Rows("tiv", clean(V6, "tiv"))
+
+
+@case
+def resaved_dealsandtivs_decimal_commas():
+    """SIPRI's own ';' file saved again in a European locale: "0,25" for 0.25."""
+    data = _resaved(V7, ";", csv.QUOTE_MINIMAL, decimal=",")
+    assert re.search(rb";\d+,\d+;", data)
+    return "a.txt", data, Rows("deliveries", clean(V7, "deliveries"))
 
 
 @case
