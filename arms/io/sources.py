@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import dataclasses
+import gzip
 import hashlib
 import io
 import json
@@ -16,6 +17,7 @@ import os
 import re
 import threading
 import zipfile
+import zlib
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -119,10 +121,21 @@ def _load_source(p: Path) -> Source:
         data = p.read_bytes()
     except IsADirectoryError:
         raise SipriFormatError("is a directory, not a SIPRI export file", path=str(p)) from None
-    sha = _sha256(data)
+    sha = _sha256(data)  # (of the file as it is: compressed, if it is)
+    gzipped = data[:2] == b"\x1f\x8b"
+    if gzipped:
+        data = _gunzip(data, str(p))
     _reject_non_text(data, str(p))
     if data[:4] == b"PK\x03\x04":
-        return _load_xlsx(p, data, sha)
+        source = _load_xlsx(p, data, sha)
+    else:
+        source = _load_decoded(p, data, sha)
+    if gzipped:
+        source.info = dataclasses.replace(source.info, quirks=(*source.info.quirks, "gzip"))
+    return source
+
+
+def _load_decoded(p: Path, data: bytes, sha) -> Source:
     crlf = None
     if data[:2] not in (b"\xff\xfe", b"\xfe\xff"):  # (UTF-16 breaks are two bytes each)
         data, crlf = _normalise_breaks(data)
@@ -134,6 +147,31 @@ def _load_source(p: Path) -> Source:
     if encoding in ("cp1252", "utf-8") and len(body) == len(text):
         source.raw = body  # one byte a character: the fast path parses these bytes directly
     return source
+
+
+#: A gzip-compressed export is read up to this size once decompressed (a full register is
+#: 5 MB): a file that grows past it is refused, never decompressed whole.
+MAX_GUNZIPPED_BYTES = 256 * 2**20
+
+
+def _gunzip(data: bytes, path: str) -> bytes:
+    """Return a gzip file's content (``.csv.gz``), bounded by :data:`MAX_GUNZIPPED_BYTES`."""
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as f:
+            out = f.read(MAX_GUNZIPPED_BYTES + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        detail = " ".join(str(exc).split())[:80]
+        raise SipriFormatError(
+            f"is a damaged gzip file ({detail}): download or compress it again",
+            path=path,
+        ) from None
+    if len(out) > MAX_GUNZIPPED_BYTES:
+        raise SipriFormatError(
+            f"is a gzip file that decompresses past {MAX_GUNZIPPED_BYTES // 2**20} MB, more "
+            "than any SIPRI export; refused",
+            path=path,
+        )
+    return out
 
 
 def _normalise_breaks(data: bytes) -> tuple[bytes, bool]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import gzip
 import io
 import re
 import warnings
@@ -589,6 +590,18 @@ def resaved_dealsandtivs_decimal_commas():
     data = _resaved(V7, ";", csv.QUOTE_MINIMAL, decimal=",")
     assert re.search(rb";\d+,\d+;", data)
     return "a.txt", data, Rows("deliveries", clean(V7, "deliveries"))
+
+
+@case
+def gzip_compressed_register():
+    """A ``.csv.gz`` (how pandas users often keep exports) reads as the file itself."""
+    return "a.csv.gz", gzip.compress(raw(REG24)), Rows("deals", clean(REG24, "deals"))
+
+
+@case
+def gzip_cut_short_refused():
+    data = gzip.compress(raw(REG26))
+    return "a.csv.gz", data[: len(data) // 2], Refused("deals", "damaged gzip")
 
 
 @case
