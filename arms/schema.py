@@ -123,15 +123,16 @@ def empty_frame(kind: str) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in _schema(kind).items()})
 
 
-def conform(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
+def conform(frame, kind: str) -> pd.DataFrame:
     """Return ``frame`` with exactly the canonical columns, in order, with canonical dtypes.
 
     Missing columns are added as all-``<NA>``; extra columns are dropped.
 
     Parameters
     ----------
-    frame : pandas.DataFrame
-        Columns named as in the schema.
+    frame : pandas.DataFrame or dict of str to array
+        Columns named as in the schema (a dict of equally long arrays: the frame is built
+        once, already conformed).
     kind : {"deals", "deliveries", "tiv"}
         Which frame.
 
@@ -139,18 +140,34 @@ def conform(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     -------
     pandas.DataFrame
         A new frame; ``attrs`` are carried over.
+
+    Examples
+    --------
+    >>> conform({"recipient": ["Armenia"], "tiv": [190.0]}, "deliveries")[["recipient", "tiv"]]
+      recipient    tiv
+    0   Armenia  190.0
     """
     schema = _schema(kind)
-    n = len(frame)
+    if isinstance(frame, pd.DataFrame):
+        if list(frame.columns) == list(schema) and all(
+            str(t) == schema[c] for c, t in frame.dtypes.items()
+        ):  # canonical already (a reader's parts, concatenated)
+            out = frame.copy(deep=False)
+            out.attrs = dict(frame.attrs)
+            return out
+        columns, attrs = {c: frame[c].array for c in frame.columns}, frame.attrs
+    else:
+        columns, attrs = frame, {}
+    n = len(next(iter(columns.values()))) if columns else 0
     data = {}
     for col, dtype in schema.items():
-        if col in frame.columns:
-            values = frame[col].array
-            data[col] = values if str(values.dtype) == dtype else values.astype(dtype)
+        if col in columns:
+            values = pd.array(columns[col]) if not hasattr(columns[col], "dtype") else columns[col]
+            data[col] = values if str(values.dtype) == dtype else pd.array(values).astype(dtype)
         else:
             data[col] = _all_missing(dtype, n)
     out = pd.DataFrame(data, copy=False)
-    out.attrs = dict(frame.attrs)
+    out.attrs = dict(attrs)
     return out
 
 

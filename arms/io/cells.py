@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from arms.errors import SipriFormatError
+from arms.schema import conform
 
 __all__ = [
     "DECIMALS", "ERRORS", "INT_DIGITS", "MAX_COUNT", "MAX_TIV", "RE_NUM", "STATUS",
@@ -264,11 +265,12 @@ class Cells:
         low, high = {"year": YEARS, "count": (0, MAX_COUNT), "tiv": (0, MAX_TIV)}.get(
             kind, (0, 999_999_999)
         )
+        missing = np.isnan(col)
         with np.errstate(invalid="ignore"):
             wrong = ~np.isfinite(col) | (col < low) | (col > high)
             if integer:
                 wrong |= np.mod(col, 1) != 0
-            wrong &= ~np.isnan(col)
+            wrong &= ~missing
         if wrong.any():
             for idx in np.flatnonzero(wrong & ~self.bad):
                 self.reasons[idx] = (
@@ -276,9 +278,13 @@ class Cells:
                     f"nothing, found {col[idx]:g}"
                 )
             self.bad |= wrong
-            col = np.where(wrong, np.nan, col)
-        array = pd.array(col, dtype="Float64")
-        return pd.Series(array.astype("Int64") if integer else array, copy=False)
+            missing = missing | wrong
+        # the masked arrays built from values and mask (pd.array would look at each value)
+        if integer:
+            array = pd.arrays.IntegerArray(np.where(missing, 0, col).astype(np.int64), missing)
+        else:
+            array = pd.arrays.FloatingArray(np.where(missing, 0.0, col), missing)
+        return pd.Series(array, copy=False)
 
     def flag(self, name: str, truthy: tuple[str, ...], falsy: tuple[str, ...], empty) -> pd.Series:
         """Return a ``boolean`` column from marker text; ``empty`` for an empty cell.
@@ -318,20 +324,22 @@ class Cells:
             self.reasons[idx] = f"column {name!r}: {expected}"
         self.bad |= mask
 
-    def finish(self, columns: dict[str, pd.Series], rejects: Rejects) -> pd.DataFrame:
-        """Report bad rows to ``rejects``; return the good rows as a frame with ``source_line``.
+    def finish(self, columns: dict[str, pd.Series], rejects: Rejects, kind: str) -> pd.DataFrame:
+        """Report bad rows to ``rejects``; return the good rows as the canonical ``kind`` frame.
 
-        The frame is built once, from the converted columns (one pandas construction a
-        chunk, whatever the number of columns).
+        The frame is built once, from the converted columns and ``source_line``, by
+        :func:`arms.schema.conform` (one pandas construction a chunk).
         """
         for idx in sorted(self.reasons):
             rejects.add(int(self.lines[idx]), self.reasons[idx], self.row_text(idx))
         columns = {name: col.array for name, col in columns.items()}
-        columns["source_line"] = pd.array(self.lines, dtype="Int64")
+        lines = self.lines
         if self.bad.any():
             good = ~self.bad
             columns = {name: col[good] for name, col in columns.items()}
-        return pd.DataFrame(columns, copy=False)
+            lines = lines[good]
+        columns["source_line"] = pd.arrays.IntegerArray(lines, np.zeros(len(lines), dtype=bool))
+        return conform(columns, kind)
 
 
 _RE_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")

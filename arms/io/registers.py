@@ -270,7 +270,7 @@ def _v1(c: Cells, rejects) -> pd.DataFrame:
         "tiv_order": tiv_order.mask(number_ordered.isna() & (tiv_order == 0)),
         "tiv_delivered": c.number("tiv_delivered"),
     }
-    return c.finish(frame, rejects)
+    return c.finish(frame, rejects, "deals")
 
 
 def _v8_range(u: str) -> tuple[int | None, int | None, bool]:
@@ -351,7 +351,7 @@ def _v8(c: Cells, rejects, warn_list) -> pd.DataFrame:
         "local_production": c.flag("local_production", yes, no, False),
         "comments": c.text("comments"),
     }
-    return c.finish(frame, rejects)
+    return c.finish(frame, rejects, "deals")
 
 
 def _v2(c: Cells, rejects) -> pd.DataFrame:
@@ -378,7 +378,7 @@ def _v2(c: Cells, rejects) -> pd.DataFrame:
     c.mark(frame["deal_id"].isna().to_numpy(), "deal_id", "a deal id is required")
     c.mark(frame["year"].isna().to_numpy(), "year", "a delivery year is required")
     frame["allocation"] = pd.Series(["sipri"] * c.size, dtype="string")
-    return c.finish(frame, rejects)
+    return c.finish(frame, rejects, "deliveries")
 
 
 _V9_KEYS = ("tradeId", "buyer", "seller", "deliveryYr")
