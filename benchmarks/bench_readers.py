@@ -64,8 +64,8 @@ def bench_vs_pandas(path: Path, repeat: int) -> dict:
 
 #: Every full (all suppliers to all recipients) register of ../shared/sipri the reader is held
 #: to (issue 14: <= 1.5x), and the query-scoped exports, whose ratio is printed too: on a
-#: file of a few hundred deals the reader's fixed cost (typed columns, checks, provenance:
-#: about 7 ms) outweighs a bare read_csv of 2-3 ms.
+#: file of a few hundred deals the reader's fixed cost (25 typed columns, checks, provenance:
+#: about 5 ms) outweighs a bare read_csv of 2-3 ms.
 FULL_REGISTERS = (
     "tradereg-newportal-MJHofmann-1.csv",
     "tradereg-newportal-nopreamble-greggmaloy-1.csv",

@@ -238,7 +238,10 @@ def in_background(fn, /, *args, **kwargs) -> Future:
         except BaseException as exc:  # handed to whoever waits for the result
             future.set_exception(exc)
 
-    threading.Thread(target=work, name="arms-background", daemon=True).start()
+    try:
+        threading.Thread(target=work, name="arms-background", daemon=True).start()
+    except RuntimeError:  # no thread to be had (an interpreter shutting down): run it here
+        work()
     return future
 
 
