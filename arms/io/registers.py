@@ -132,35 +132,38 @@ def read_register(src: Source, *, errors: str, want: str) -> pd.DataFrame:
             part["sheet"] = sheet[-1]
     frame.attrs["parts"] = parts
     if len(parts) > 1:
-        _flag_duplicates(frame, warn_list)
+        _flag_duplicates(frame, parts, warn_list)
     rejects.finish(frame)
     return frame
 
 
-def _flag_duplicates(frame: pd.DataFrame, warn_list: list) -> None:
-    """Warn of each row repeating an earlier one (a file joining several downloads)."""
+def _flag_duplicates(frame: pd.DataFrame, parts: list, warn_list: list) -> None:
+    """Warn of each row of a later part repeating a row of an earlier part.
+
+    A file joining several downloads (``parts``) repeats the deals they share. Rows equal
+    within one download are SIPRI's own (a register lists some deals twice) and are not
+    flagged.
+    """
     values = frame.drop(columns=["source_line"], errors="ignore").astype("string").fillna("")
-    repeated = values.duplicated(keep="first").to_numpy()
+    # each row's group of equal rows, and the part each row and each group first appear in
+    group = values.groupby(list(values.columns), sort=False, dropna=False).ngroup().to_numpy()
+    lines = frame["source_line"].to_numpy(dtype=np.int64)
+    starts = sorted(part["header_line"] for part in parts)
+    part = np.searchsorted(starts, lines, side="right") - 1
+    _, first = np.unique(group, return_index=True)  # (rows are in file order)
+    repeated = part > part[first[group]]
     if not repeated.any():
         return
     warnings.warn(
-        f"{frame.attrs['source']['path']}: {int(repeated.sum())} row(s) repeat earlier rows "
-        "(the file joins several downloads); they are kept and listed in attrs['warnings'], "
-        "so totals count them twice unless you drop them",
+        f"{frame.attrs['source']['path']}: {int(repeated.sum())} row(s) repeat rows of an "
+        "earlier part (the file joins several downloads); they are kept and listed in "
+        "attrs['warnings'], so totals count them twice unless you drop them",
         stacklevel=4,
     )
-    first = {}
-    for idx, key in enumerate(map(tuple, values.itertuples(index=False))):
-        if repeated[idx]:
-            warn_list.append(
-                {
-                    "line": int(frame["source_line"].iloc[idx]),
-                    "reason": f"duplicate of line {first[key]} (the file joins downloads)",
-                    "text": "",
-                }
-            )
-        else:
-            first.setdefault(key, int(frame["source_line"].iloc[idx]))
+    for idx in np.flatnonzero(repeated).tolist():
+        earlier = lines[first[group[idx]]]
+        reason = f"duplicate of line {earlier} (the file joins downloads)"
+        warn_list.append({"line": int(lines[idx]), "reason": reason, "text": ""})
 
 
 _RE_V1_YEARS = re.compile(r"\d{4}(?:\s*;\s*\d{4})*", re.ASCII)

@@ -906,12 +906,30 @@ def test_corpus_is_large_enough():
 def test_concatenated_parts_and_duplicates_are_reported(tmp_path):
     path = tmp_path / "a.txt"
     path.write_bytes(concat(V7, V7))
-    with pytest.warns(UserWarning, match="2009 row.s. repeat earlier rows"):
+    with pytest.warns(UserWarning, match="2009 row.s. repeat rows of an earlier part"):
         got = arms.read_deliveries(path)
     assert len(got.attrs["parts"]) == 2
     once = clean(V7, "deliveries")
     repeated = [w for w in got.attrs["warnings"] if "duplicate of line" in w["reason"]]
     assert len(repeated) == len(once)
+
+
+def test_a_full_register_downloaded_twice_lists_each_repeat(tmp_path):
+    """27,951 repeated deals, each listed with the line of the deal it repeats."""
+    path = tmp_path / "a.csv"
+    path.write_bytes(concat(REG24, REG24))
+    with pytest.warns(UserWarning, match="27951 row.s. repeat rows of an earlier part"):
+        got = arms.read_trade_register(path)
+    once = clean(REG24, "deals")
+    repeats = [w for w in got.attrs["warnings"] if "duplicate of line" in w["reason"]]
+    assert len(got) == 2 * len(once) and len(repeats) == len(once)
+    second = got.iloc[len(once) :]
+    assert [w["line"] for w in repeats] == second["source_line"].tolist()
+    # each names a line of the first download holding the same deal
+    earlier = [int(w["reason"].split()[3]) for w in repeats]
+    assert max(earlier) <= once["source_line"].max()
+    named = got.set_index("source_line").loc[earlier].reset_index(drop=True)
+    pd.testing.assert_frame_equal(named, core(second))
 
 
 def test_renamed_columns_are_recorded():
