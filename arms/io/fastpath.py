@@ -384,8 +384,8 @@ def _read_block(src: Source, start: int, stop: int, first_line: int, head: bytes
         all_lines += np.searchsorted(tails - np.arange(len(tails)) - 1, np.arange(records))
     markers = info.variant == "V1"
     if len(data) < _PARALLEL_BYTES:
-        checked = _check_block(data, names, records, delim, escaped=escaped, markers=markers)
-        frame = None if checked is None else _c_parse(data, names, delim, escaped, markers)
+        padded = _check_block(data, names, records, delim, escaped=escaped, markers=markers)
+        frame = None if padded is None else _c_parse(data, names, delim, escaped, markers)
     else:
         # the checks run on the other core while the C parser reads the same bytes (numpy's
         # loops and the parser's tokenizer release the GIL): about 8 ms less on 28,000 deals
@@ -396,12 +396,9 @@ def _read_block(src: Source, start: int, stop: int, first_line: int, head: bytes
             frame = _c_parse(data, names, delim, escaped, markers)
         finally:
             futures.wait([checks])
-        checked = checks.result()
-    if checked is None or frame is None:
+        padded = checks.result()
+    if padded is None or frame is None or len(frame) != records:
         return None
-    if len(frame) != records:
-        return None
-    padded = checked
     cols = {
         # V1's markers: "?" was read as true, an empty cell as <NA>
         name: frame[name].array.to_numpy(dtype=bool, na_value=False)
