@@ -158,6 +158,8 @@ class Cells:
         self.bad = np.zeros(self.size, dtype=bool)
         self.reasons: dict[int, str] = {}
         self._codes: dict[str, tuple[np.ndarray, list[str]]] = {}
+        #: rows kept but worth a word (``attrs["warnings"]``): line, reason, text
+        self.notes: list[dict] = []
 
     def codes(self, name: str) -> tuple[np.ndarray, list[str]]:
         """Return the column's codes and its distinct values, stripped."""
@@ -221,6 +223,20 @@ class Cells:
         codes, uniques = self.codes(name)
         # (a call only for the few ending in "-": there are thousands of distinct designations)
         values = [strip_dash(u) if u.endswith("-") else (u or None) for u in uniques]
+        # no SIPRI designation is a number: a spreadsheet read one as a number ("57E6", the
+        # Pantsir's system, becomes 57000000 or 5.70E+07), which the copy cannot undo
+        numeric = [
+            i for i, u in enumerate(uniques) if u[:1].isdigit() and _RE_NUMBERLIKE.fullmatch(u)
+        ]
+        for i in np.flatnonzero(np.isin(codes, numeric)).tolist() if numeric else ():
+            self.notes.append(
+                {
+                    "line": int(self.lines[i]),
+                    "reason": f"designation {uniques[codes[i]]!r} is a number: a spreadsheet "
+                    "may have read a designation such as 57E6 as one; check the original export",
+                    "text": "",
+                }
+            )
         return pd.Series(pd.array(values, dtype="string").take(codes), copy=False)
 
     def number(self, name: str, *, integer: bool = False, year: bool = False) -> pd.Series:
@@ -343,6 +359,9 @@ class Cells:
 
 
 _RE_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
+# a number as a spreadsheet writes it back: "57000000", "57000000.0", "5.70E+07" (not the
+# designation "57E6" itself)
+_RE_NUMBERLIKE = re.compile(r"\d+(?:[.,]\d+)?|\d[.,]\d+E[+-]\d+", re.I)
 _RE_DECIMAL_COMMA = re.compile(rf"\d{{1,{INT_DIGITS}}},\d{{1,{DECIMALS}}}")
 _RE_NUM = re.compile(RE_NUM)
 

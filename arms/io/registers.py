@@ -105,22 +105,33 @@ def read_register(src: Source, *, errors: str, want: str) -> pd.DataFrame:
                 decode=unescape if escaped else None,
             )
             if info.variant == "V1":
-                return _v1(c, rejects)
-            if info.variant == "V8":
-                return _v8(c, rejects, warn_list)
-            return _v2(c, rejects)
+                frame = _v1(c, rejects)
+            elif info.variant == "V8":
+                frame = _v8(c, rejects, warn_list)
+            else:
+                frame = _v2(c, rejects)
+            notes.extend(c.notes)
+            return frame
 
-        frame = None
+        frame, notes = None, []
         chunks = fast_chunks(src)
         if chunks is not None:
             try:
                 parts = [convert(*chunk) for chunk in chunks]
             except NotClean:
                 rejects.items.clear()  # start again, line by line
+                notes.clear()
             else:
                 frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
         if frame is None:
             frame = convert(*read_records(src, rejects))
+        if notes:
+            warnings.warn(
+                f"{info.path}: {len(notes)} row(s) have a number for a designation (a "
+                "spreadsheet's doing?); they are kept and listed in attrs['warnings']",
+                stacklevel=4,
+            )
+            warn_list.extend(notes)
     kind = info.kind
     frame = schema.conform(frame, kind)
     frame.attrs["source"] = provenance(src, len(frame) + len(rejects.items))

@@ -30,7 +30,7 @@ from arms.report.collect import (
     read_records,
     read_sources,
 )
-from arms.report.html import cite, render_page
+from arms.report.html import cite, render_page, stderr_text
 
 log = logging.getLogger(__name__)
 
@@ -438,6 +438,8 @@ def _execute(
 def _write_html(page: PageResult, nb: Any, out: Path, with_code: bool) -> None:
     """Render the executed notebook to ``out/<slug>.html``, citing the page's own sources."""
     convert_start = time.perf_counter()
+    for text in stderr_text(nb):  # kept off the page (it names this machine's files)
+        log.info("%s wrote to stderr: %s", page.name, text[:500])
     try:
         html = render_page(
             nb,

@@ -272,6 +272,11 @@ def render_page(
     nb = copy.deepcopy(nb)
     # the injected parameters hold the data's paths on this machine: never on a page
     nb.cells = [c for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])]
+    # Python's warnings (the stderr stream) are for whoever builds the report: they name
+    # files on this machine, and what a reader needs of them the page says from attrs
+    for cell in nb.cells:
+        if "outputs" in cell:
+            cell.outputs = [o for o in cell.outputs if not _is_stderr(o)]
     if not_applicable is not None:
         # The notice says why; the page ends at the check (no error box, no empty sections).
         for index, cell in enumerate(nb.cells):
@@ -302,6 +307,28 @@ def render_page(
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body
+
+
+def _is_stderr(output: Mapping) -> bool:
+    return output.get("output_type") == "stream" and output.get("name") == "stderr"
+
+
+def stderr_text(nb: Any) -> list[str]:
+    r"""Return the text each cell of ``nb`` wrote to stderr (its warnings), for the build log.
+
+    Examples
+    --------
+    >>> from nbformat.v4 import new_code_cell, new_notebook, new_output
+    >>> cell = new_code_cell("1", outputs=[new_output("stream", name="stderr", text="w\n")])
+    >>> stderr_text(new_notebook(cells=[cell]))
+    ['w']
+    """
+    return [
+        str(o.get("text", "")).strip()
+        for cell in nb.cells
+        for o in cell.get("outputs", [])
+        if _is_stderr(o)
+    ]
 
 
 def notebook_title(nb: Any, fallback: str) -> str:

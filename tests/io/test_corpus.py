@@ -932,6 +932,28 @@ def test_a_full_register_downloaded_twice_lists_each_repeat(tmp_path):
     pd.testing.assert_frame_equal(named, core(second))
 
 
+def test_a_designation_a_spreadsheet_turned_into_a_number_is_flagged(tmp_path):
+    """The user-modified copy went through a spreadsheet: "57E6" (the Pantsir's system) came
+    back as "5.70E+07". The rows are kept and listed; SIPRI's own file has no such note."""
+    copy = "tradereg-newportal-nopreamble-greggmaloy-1.csv"
+    raw(copy)
+    with pytest.warns(UserWarning, match="7 row.s. have a number for a designation"):
+        got = arms.read_trade_register(SHARED / copy)
+    notes = [w for w in got.attrs["warnings"] if "is a number" in w["reason"]]
+    assert {w["reason"].split("'")[1] for w in notes} == {"5.70E+07"}
+    assert sorted(w["line"] for w in notes) == sorted(
+        got.loc[got["designation"] == "5.70E+07", "source_line"].tolist()
+    )
+    original = clean(REG24, "deals")
+    assert (original["designation"] == "57E6").sum() == len(notes)
+    assert not [w for w in original.attrs["warnings"] if "is a number" in w["reason"]]
+    # the same where a copy holds the number's digits
+    path = tmp_path / "a.csv"
+    path.write_bytes(raw(REG24).replace(b",57E6,", b",57000000,"))
+    with pytest.warns(UserWarning, match="7 row.s. have a number for a designation"):
+        arms.read_trade_register(path)
+
+
 def test_renamed_columns_are_recorded():
     got = clean(REG26, "deals")
     assert got.attrs["source"]["renamed_columns"] == {

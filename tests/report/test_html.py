@@ -96,3 +96,22 @@ def test_wide_tables_are_marked_and_print_rules_keep_figures_whole():
     print_css = page.split("@media print", 1)[1]
     assert "break-inside: avoid" in print_css and "white-space: normal" in print_css
     assert "table.arms-wide" in print_css
+
+
+def test_a_page_shows_no_warnings_from_stderr_but_keeps_stdout():
+    """A reader's warning names a file on the machine that built the report: off the page."""
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    warning = "/home/me/data/register.csv: 7 row(s) have a number for a designation"
+    cell = new_code_cell(
+        "x",
+        outputs=[
+            new_output("stream", name="stderr", text=f"UserWarning: {warning}\n"),
+            new_output("stream", name="stdout", text="27,951 deals\n"),
+        ],
+    )
+    nb = new_notebook(cells=[cell])
+    page = report.render_page(nb, title="T")
+    assert "27,951 deals" in page
+    assert "/home/me" not in page and "UserWarning" not in page
+    assert report.html.stderr_text(nb) == [f"UserWarning: {warning}"]  # for the build log
