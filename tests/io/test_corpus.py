@@ -547,17 +547,49 @@ def _resaved(name: str, delimiter: str, quoting: int, *, decimal: str = ".") -> 
     return out.getvalue().encode("utf-8")
 
 
-@case
-def resaved_european_semicolons_decimal_commas():
-    """';', fields with ';' quoted ("2019; 2020"), "0,15" for 0.15: the same deals."""
-    data = _resaved(REG26, ";", csv.QUOTE_MINIMAL, decimal=",")
-    assert b'"2004; 2005"' in data and b";0,15;" in data  # (what the case is about)
-    return "a.csv", data, Rows("deals", clean(REG26, "deals"))
+#: Spreadsheet copies of real files, each with the same frame as the file: (file, kind,
+#: delimiter, quoting, decimal mark, patterns the copy must hold: what the case is about).
+RESAVED = {
+    # ';', fields with ';' quoted ("2004; 2005"), "0,15" for 0.15
+    "resaved_european_semicolons_decimal_commas": (
+        REG26,
+        "deals",
+        ";",
+        csv.QUOTE_MINIMAL,
+        ",",
+        (rb'"2004; 2005"', rb";0,15;"),
+    ),
+    "resaved_every_field_quoted": (REG26, "deals", ",", csv.QUOTE_ALL, ".", (rb'^"Recipient","',)),
+    "resaved_tiv_table_european": (V3, "tiv", ";", csv.QUOTE_MINIMAL, ",", (rb"\nRecipient;19",)),
+    "resaved_legacy_tiv_table_every_field_quoted": (
+        V6,
+        "tiv",
+        ",",
+        csv.QUOTE_ALL,
+        ".",
+        (rb'\n"","1950"',),
+    ),
+    # SIPRI's own ';' file saved again in a European locale: "0,25" for 0.25
+    "resaved_dealsandtivs_decimal_commas": (
+        V7,
+        "deliveries",
+        ";",
+        csv.QUOTE_MINIMAL,
+        ",",
+        (rb";\d+,\d+;",),
+    ),
+}
 
 
-@case
-def resaved_every_field_quoted():
-    return "a.csv", _resaved(REG26, ",", csv.QUOTE_ALL), Rows("deals", clean(REG26, "deals"))
+def _resaved_case(name: str):
+    file, kind, delimiter, quoting, decimal, holds = RESAVED[name]
+    data = _resaved(file, delimiter, quoting, decimal=decimal)
+    assert all(re.search(pattern, data, re.M) for pattern in holds), name
+    return ("a.txt" if file == V7 else "a.csv"), data, Rows(kind, clean(file, kind))
+
+
+for _name in RESAVED:
+    CASES[_name] = functools.partial(_resaved_case, _name)
 
 
 @case
@@ -571,25 +603,6 @@ def resaved_quoted_split_record_spans_two_lines():
     expected = clean(REG26, "deals")
     expected.loc[5, "comments"] = f"{fields[12]} (continued)".strip()
     return "a.csv", b"\n".join(lines) + b"\n", Rows("deals", expected)
-
-
-@case
-def resaved_tiv_table_european():
-    data = _resaved(V3, ";", csv.QUOTE_MINIMAL, decimal=",")
-    return "a.csv", data, Rows("tiv", clean(V3, "tiv"))
-
-
-@case
-def resaved_legacy_tiv_table_every_field_quoted():
-    return "a.csv", _resaved(V6, ",", csv.QUOTE_ALL), Rows("tiv", clean(V6, "tiv"))
-
-
-@case
-def resaved_dealsandtivs_decimal_commas():
-    """SIPRI's own ';' file saved again in a European locale: "0,25" for 0.25."""
-    data = _resaved(V7, ";", csv.QUOTE_MINIMAL, decimal=",")
-    assert re.search(rb";\d+,\d+;", data)
-    return "a.txt", data, Rows("deliveries", clean(V7, "deliveries"))
 
 
 @case
