@@ -171,7 +171,34 @@ class FormatInfo:
     @property
     def derivative(self) -> bool:
         """Whether the file is a user-modified copy rather than SIPRI's own bytes (V10)."""
-        return any(q in self.quirks for q in ("no preamble", "line padding", "bom", "crlf"))
+        spreadsheet = ("no preamble", "line padding", "bom", "crlf", "quoted")
+        return self.dot_thousands or any(q in self.quirks for q in spreadsheet)
+
+    @property
+    def quoted(self) -> bool:
+        """Whether fields are read as CSV, with quotes.
+
+        V6 and V8 quote their own fields, a workbook's rows are rendered so, and a spreadsheet
+        may have quoted any other file (quirk ``quoted``).
+        """
+        return self.variant in ("V6", "V8") or self.container == "xlsx" or "quoted" in self.quirks
+
+    @property
+    def decimal_comma(self) -> bool:
+        """Whether a number may be written ``"0,15"``: a ``;`` or tab file.
+
+        A spreadsheet in a European locale writes the decimal comma; SIPRI never does.
+        """
+        return self.delimiter in (";", "\t")
+
+    @property
+    def dot_thousands(self) -> bool:
+        """Whether ``"1.000"`` may be a thousand, and is refused as ambiguous.
+
+        So in a ``;`` or tab copy of a comma export; V7, SIPRI's own ``;`` file, writes
+        ``1.000`` for one.
+        """
+        return self.decimal_comma and self.variant != "V7"
 
     @property
     def description(self) -> str:

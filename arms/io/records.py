@@ -37,12 +37,11 @@ def read_records(src: Source, rejects: Rejects):
     info = src.info
     names = info.fields
     delim = info.delimiter
-    quoted = info.variant == "V8" or info.container == "xlsx" or "quoted" in info.quirks
     start = info.header_line  # 0-based index of the first data line
     lines = src.lines
     items: list[list[str]] = []
     numbers: list[int] = []
-    if quoted:
+    if info.quoted:
         for row, first, last in _quoted_records(lines, start, delim, len(names), rejects):
             if last > first:
                 # a quoted field spanning lines: its line break reads as a space

@@ -88,19 +88,14 @@ def read_register(src: Source, *, errors: str, want: str) -> pd.DataFrame:
     if info.variant == "V9":
         frame = _v9(src.records, rejects, warn_list)
     else:
-        # a ';' or tab copy (a spreadsheet in a European locale) may write numbers the
-        # European way: "0,15" is read as 0.15; "1.000" (a thousand, or one?) is refused,
-        # except in V7, SIPRI's own ';' files, whose "1.000" is one
-        decimal_comma = info.delimiter != ","
-        dot_thousands = decimal_comma and info.variant != "V7"
 
         def convert(columns, lines, row_text, stripped=False, escaped=False) -> pd.DataFrame:
             c = Cells(
                 columns,
                 lines,
                 row_text,
-                decimal_comma=decimal_comma,
-                dot_thousands=dot_thousands,
+                decimal_comma=info.decimal_comma,
+                dot_thousands=info.dot_thousands,
                 stripped=stripped,
                 decode=unescape if escaped else None,
             )

@@ -7,7 +7,6 @@ concatenate many), read each block's rows (entity rows become data, total rows g
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 
@@ -16,7 +15,14 @@ import pandas as pd
 from arms import schema
 from arms.errors import SipriFormatError
 from arms.io.cells import Rejects, number_text
-from arms.io.formats import VARIANTS, FormatInfo, comma_form, match_header, strip_padding
+from arms.io.formats import (
+    VARIANTS,
+    FormatInfo,
+    comma_form,
+    match_header,
+    split_header,
+    strip_padding,
+)
 from arms.io.registers import provenance
 from arms.io.sources import Source
 
@@ -55,13 +61,12 @@ def read_table(src: Source, errors: str) -> pd.DataFrame:
     info = src.info
     rejects = Rejects(errors, info.path)
     lines = src.lines
-    quoted = info.variant == "V6" or info.container == "xlsx" or "quoted" in info.quirks
     starts = _block_starts(info, lines)
     blocks = []
     for b, h in enumerate(starts):
         end = starts[b + 1] if b + 1 < len(starts) else len(lines)
-        block = _layout(info, _cells(_unpadded(lines[h], info), quoted, info.delimiter))
-        _read_rows(block, info, lines, range(h + 1, end), quoted, rejects)
+        block = _layout(info, _cells(_unpadded(lines[h], info), info))
+        _read_rows(block, info, lines, range(h + 1, end), rejects)
         blocks.append(block)
     return _frame(src, blocks, rejects)
 
@@ -117,7 +122,7 @@ def _layout(info: FormatInfo, header: list[str]) -> _Block:
     return _Block(header, years, table, entity_col, counterpart)
 
 
-def _read_rows(block: _Block, info, lines, indices, quoted: bool, rejects: Rejects) -> None:
+def _read_rows(block: _Block, info, lines, indices, rejects: Rejects) -> None:
     """Read a block's rows into its records and totals; unreadable rows go to ``rejects``."""
     header = block.header
     region = None
@@ -125,7 +130,7 @@ def _read_rows(block: _Block, info, lines, indices, quoted: bool, rejects: Rejec
         text = _unpadded(lines[i], info)
         if _PREAMBLE_START.match(text.lstrip('"')):
             continue  # a footer, or the next table's preamble
-        cells = _cells(text, quoted, info.delimiter)
+        cells = _cells(text, info)
         if not any(c.strip() for c in cells):
             continue  # blank or spacer line
         if info.container == "xlsx":
@@ -143,7 +148,7 @@ def _read_rows(block: _Block, info, lines, indices, quoted: bool, rejects: Rejec
         if not entity:
             rejects.add(i + 1, "a table row without an entity name", lines[i])
             continue
-        values, bad = _values(cells, block.years, european=info.delimiter != ",")
+        values, bad = _values(cells, block.years, info)
         if bad:
             rejects.add(i + 1, bad, lines[i])
             continue
@@ -189,12 +194,12 @@ def _entity(variant: str, header, cells, entity_col: int, region):
 
 
 def _values(
-    cells: list[str], years: dict[int, int], *, european: bool = False
+    cells: list[str], years: dict[int, int], info: FormatInfo
 ) -> tuple[dict[int, float], str | None]:
     """Return the row's TIV by year (empty cells left out), or the reason it is unreadable.
 
-    ``european``: a spreadsheet's ``;`` or tab copy, whose numbers may read "0,5" (0.5) or
-    "1.000" (a thousand, or one? refused).
+    A spreadsheet's ``;`` or tab copy may write "0,5" (0.5) or "1.000" (a thousand, or one?
+    refused): :attr:`FormatInfo.decimal_comma`, :attr:`FormatInfo.dot_thousands`.
     """
     values = {}
     for j, year in years.items():
@@ -202,9 +207,12 @@ def _values(
         if cell == "":
             continue
         try:
-            values[year] = float(number_text(cell, decimal_comma=european, dot_thousands=european))
+            text = number_text(
+                cell, decimal_comma=info.decimal_comma, dot_thousands=info.dot_thousands
+            )
         except ValueError:
             return {}, f"column {year}: expected a TIV number or nothing"
+        values[year] = float(text)
     return values, None
 
 
@@ -246,7 +254,5 @@ def _unpadded(line: str, info: FormatInfo) -> str:
     return strip_padding(line) if info.delimiter != ";" else line.rstrip()
 
 
-def _cells(text: str, quoted: bool, delimiter: str = ",") -> list[str]:
-    if quoted and '"' in text:
-        return next(csv.reader([text], delimiter=delimiter))
-    return text.split(delimiter)
+def _cells(text: str, info: FormatInfo) -> list[str]:
+    return split_header(text, info.delimiter, quoted=info.quoted)
