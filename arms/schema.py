@@ -155,15 +155,18 @@ def conform(frame, kind: str) -> pd.DataFrame:
             out = frame.copy(deep=False)
             out.attrs = dict(frame.attrs)
             return out
-        columns, attrs = {c: frame[c].array for c in frame.columns}, frame.attrs
+        columns = {c: frame[c].array for c in schema if c in frame.columns}
+        attrs, n = frame.attrs, len(frame)
     else:
         columns, attrs = frame, {}
-    n = len(next(iter(columns.values()))) if columns else 0
+        n = len(next(iter(columns.values()))) if columns else 0
     data = {}
     for col, dtype in schema.items():
         if col in columns:
-            values = pd.array(columns[col]) if not hasattr(columns[col], "dtype") else columns[col]
-            data[col] = values if str(values.dtype) == dtype else pd.array(values).astype(dtype)
+            values = columns[col]
+            if not isinstance(values, pd.api.extensions.ExtensionArray):
+                values = pd.array(values)  # (a list or a numpy array; pd.array would copy)
+            data[col] = values if str(values.dtype) == dtype else values.astype(dtype)
         else:
             data[col] = _all_missing(dtype, n)
     out = pd.DataFrame(data, copy=False)

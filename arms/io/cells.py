@@ -166,13 +166,10 @@ class Cells:
         if name not in self._codes:
             codes, uniques = pd.factorize(self.cols[name])
             fix = self.decode
-            if fix is None:
-                values = [u.strip() if isinstance(u, str) else "" for u in uniques]
-            else:
-                values = [
-                    (u if u.isascii() else fix(u)).strip() if isinstance(u, str) else ""
-                    for u in uniques
-                ]
+            values = [
+                (u if fix is None or u.isascii() else fix(u)).strip() if isinstance(u, str) else ""
+                for u in uniques
+            ]
             if len(codes) and codes.min() < 0:  # a missing cell (slow path only) reads as ""
                 codes = np.where(codes < 0, len(values), codes)
                 values.append("")

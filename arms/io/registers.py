@@ -124,7 +124,7 @@ def read_register(src: Source, *, errors: str, want: str) -> pd.DataFrame:
             warnings.warn(
                 f"{info.path}: {len(notes)} row(s) have a number for a designation (a "
                 "spreadsheet's doing?); they are kept and listed in attrs['warnings']",
-                stacklevel=4,
+                stacklevel=3,
             )
             warn_list.extend(notes)
     kind = info.kind

@@ -318,8 +318,7 @@ def show_key_facts(facts: dict) -> None:
     import html
 
     rows = "".join(
-        f"<tr><th>{html.escape(fact_label(key))}</th>"
-        f"<td>{html.escape(fact_text(value))}</td></tr>"
+        f"<tr><th>{html.escape(fact_label(key))}</th><td>{html.escape(fact_text(value))}</td></tr>"
         for key, value in values.items()
     )
     table = f'<table class="dataframe key-facts"><tbody>{rows}</tbody></table>'
